@@ -1,0 +1,89 @@
+"""Settings, declared once with their help text (as datasette's SETTINGS), read from the environment.
+
+Values set by law (stay lengths, fees) live here as defaults too, never as literals in the code.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "dev-insecure-secret-change-me"  # noqa: S105 - the placeholder that production refuses
+
+
+class ConfigError(ValueError):
+    """A setting is unusable; the message says which and why (shown to the user, no traceback)."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PANTAU_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = Field(
+        "development", description="`production` refuses placeholder secrets."
+    )
+    data_dir: Path = Field(
+        Path("var"),
+        description="Folder for the embedded PostgreSQL data, keys and uploads.",
+    )
+    database_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE_URL", "PANTAU_DATABASE_URL"),
+        description="postgresql:// URL of an external server (15+); unset = embedded PostgreSQL.",
+    )
+    secret_key: str = Field(DEV_SECRET, description="Signs cookies and CSRF tokens.")
+    host: str = Field("127.0.0.1", description="Address `pantau serve` listens on.")
+    port: int = Field(8000, description="Port `pantau serve` listens on.")
+    default_language: Literal["id", "en"] = Field("id", description="Language of pages.")
+    session_idle_minutes: int = Field(30, description="A console session ends after this idle time.")
+    session_absolute_hours: int = Field(12, description="A console session ends after this age.")
+    login_max_failures: int = Field(5, description="Failed sign-ins before the account is locked.")
+    login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
+    secure_cookies: bool = Field(False, description="Mark cookies Secure (set behind HTTPS).")
+    tile_url: str | None = Field(
+        None, description="Map tile server URL template ({z}/{x}/{y}); none = plain background."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, v: str | None) -> str | None:
+        if v in (None, ""):
+            return None
+        if not v.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+            raise ValueError(
+                "DATABASE_URL must be a postgresql:// URL, e.g. "
+                "postgresql://user:password@host:5432/pantau"
+            )
+        return v
+
+    @model_validator(mode="after")
+    def _enforce_non_default_secrets(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise ValueError("PANTAU_SECRET_KEY must be set to a random value in production")
+        return self
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    @property
+    def pg_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, turning validation errors into one clear ConfigError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        msgs = [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError("; ".join(msgs)) from None
+
+
+def random_secret() -> str:
+    return secrets.token_urlsafe(32)
