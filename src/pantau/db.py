@@ -131,3 +131,12 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work for CLI commands and jobs: commit on success, roll back on error."""
     with factory() as session, session.begin():
         yield session
+
+
+def database_answers(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        return False
+    return True

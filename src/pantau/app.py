@@ -1,0 +1,123 @@
+"""The application factory: `create_app(settings)` builds a new app; nothing is made at import time."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pantau import __version__
+from pantau.accounts.services import SecretCipher
+from pantau.config import Settings
+from pantau.db import database_url, make_engine, session_factory
+from pantau.errors import PantauError
+from pantau.web import LoginRequired, api_language, render
+
+log = logging.getLogger(__name__)
+
+# Domain packages whose `views.py` holds `router` (and optionally `NAV`, a list of NavItem).
+# A new domain adds one line here.
+VIEW_MODULES = [
+    "pantau.health",
+    "pantau.accounts.views",
+    "pantau.reference.views",
+    "pantau.audit.views",
+]
+
+
+def _package_dir(name: str) -> Path:
+    return Path(str(resources.files("pantau").joinpath(name)))
+
+
+def create_app(
+    settings: Settings, *, engine: Engine | None = None, cipher: SecretCipher | None = None
+) -> FastAPI:
+    app = FastAPI(
+        title="Pantau",
+        version=__version__,
+        description="Pengawasan orang asing (WNA) dengan stiker QR bertanda tangan; antrean paspor APPAPO.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    if engine is None:
+        engine = make_engine(database_url(settings))
+    if cipher is None:
+        from pantau.keys import pii_cipher
+
+        cipher = pii_cipher(settings)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    app.state.cipher = cipher
+    app.state.templates = Jinja2Templates(directory=str(_package_dir("templates")))
+    app.state.nav = []
+    app.mount("/static", StaticFiles(directory=str(_package_dir("static"))), name="static")
+    for module_name in VIEW_MODULES:
+        module = importlib.import_module(module_name)
+        app.include_router(module.router)
+        app.state.nav.extend(getattr(module, "NAV", []))
+    _install_error_handlers(app)
+    _install_security_headers(app)
+    return app
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(PantauError)
+    async def pantau_error(request: Request, exc: PantauError) -> Response:
+        lang = api_language(request)
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.as_dict(lang)}, status_code=exc.status)
+        return render(request, "error.html", status_code=exc.status, message=exc.message(lang))
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=getattr(exc, "headers", None))
+        detail: Any = exc.detail
+        message = detail.get("message") if isinstance(detail, dict) else str(detail)
+        return render(request, "error.html", status_code=exc.status_code, message=message)
+
+
+def _install_security_headers(app: FastAPI) -> None:
+    # Everything is served by Pantau itself (no CDN): the policy can be strict.
+    csp = (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'"
+    )
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def app_from_environment() -> FastAPI:
+    """For `uvicorn --factory` with several workers: each process builds its own app."""
+    from pantau.config import load_settings
+
+    return create_app(load_settings())

@@ -1,0 +1,28 @@
+"""The audit log, read by administrators and supervisors (reading it is itself not audited: it holds
+no personal data beyond account names and record references)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pantau.accounts.models import Officer, Role
+from pantau.audit.services import events_for
+from pantau.web import NavItem, SessionDep, render, require_roles
+
+router = APIRouter()
+NAV = [NavItem("/console/audit", "Audit log", frozenset({Role.ADMIN, Role.SUPERVISOR}))]
+StaffPage = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, api=False))]
+
+
+@router.get("/console/audit", response_class=HTMLResponse, include_in_schema=False)
+def audit_page(
+    request: Request,
+    db: SessionDep,
+    officer: StaffPage,
+    target: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    return render(request, "audit.html", events=events_for(db, target=target or None, limit=200),
+                  target=target or "")

@@ -1,0 +1,134 @@
+"""The `pantau` command line."""
+
+from __future__ import annotations
+
+import socket
+
+import typer
+from rich.table import Table
+
+from pantau import __version__, migrate
+from pantau.cli import audit, db, user
+from pantau.cli.common import engine, fail, friendly, out, settings, unit_of_work
+
+app = typer.Typer(
+    help="Pantau: supervision of foreign nationals with signed QR stickers, and APPAPO queue booking.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(user.app, name="user")
+app.add_typer(audit.app, name="audit")
+demo_app = typer.Typer(help="Demo data and demo accounts.", invoke_without_command=True)
+app.add_typer(demo_app, name="demo")
+
+try:  # the sticker commands come with the sticker package
+    from pantau.cli import sticker
+
+    app.add_typer(sticker.app, name="sticker")
+except ImportError:  # pragma: no cover - only while that package is absent
+    pass
+
+
+@app.command()
+def version() -> None:
+    """Print Pantau's version."""
+    out.print(__version__)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(f"cannot listen on {host}:{port}: {exc.strerror}. Is Pantau already running? "
+                 "Choose another port with --port or PANTAU_PORT.")
+
+
+def _serve(host: str | None, port: int | None, workers: int) -> None:
+    import uvicorn
+
+    from pantau.app import create_app
+
+    s = settings()
+    host, port = host or s.host, port or s.port
+    _check_port_free(host, port)
+    eng = engine(s)
+    have, want = set(migrate.current(eng)), set(migrate.heads())
+    if have != want:
+        fail("the database schema is not current: run `pantau db upgrade` first")
+    out.print(f"Pantau {__version__} serving http://{host}:{port}  (Ctrl+C stops)")
+    if workers > 1:
+        uvicorn.run("pantau.app:app_from_environment", factory=True, host=host, port=port,
+                    workers=workers, log_level="warning", proxy_headers=True)
+    else:
+        uvicorn.run(create_app(s, engine=eng), host=host, port=port, log_level="warning")
+
+
+@app.command()
+@friendly
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default PANTAU_HOST, 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default PANTAU_PORT, 8000)."),
+    workers: int = typer.Option(1, min=1, max=64, help="Worker processes."),
+) -> None:
+    """Serve the console, public pages and API."""
+    _serve(host, port, workers)
+
+
+@demo_app.callback()
+@friendly
+def demo(
+    ctx: typer.Context,
+    serve_after: bool = typer.Option(True, "--serve/--no-serve", help="Serve after loading."),
+    port: int = typer.Option(None, help="Port to serve on."),
+) -> None:
+    """Migrate, load reference and demo data (idempotent), print the demo accounts, then serve."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from pantau.accounts.services import AccountService
+    from pantau.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+    from pantau.keys import pii_cipher
+
+    s = settings()
+    migrate.upgrade(engine(s))
+    with unit_of_work(s) as session:
+        created = load_demo(session, AccountService(session, settings=s, cipher=pii_cipher(s)))
+    out.print("demo data: " + (", ".join(created) if created else "already loaded, nothing changed"))
+    table = Table("username", "role", "office", title=f"Demo accounts (password: {DEMO_PASSWORD})")
+    for acc in DEMO_ACCOUNTS:
+        table.add_row(acc.username, acc.role.value, acc.office)
+    out.print(table)
+    out.print("Second factor: add the demo seeds to an authenticator app (`pantau demo enrol`), "
+              "or print the current code with `pantau demo otp USERNAME`.")
+    if serve_after:
+        _serve(None, port, 1)
+
+
+@demo_app.command("otp")
+@friendly
+def demo_otp(username: str = typer.Argument(..., help="A demo account.")) -> None:
+    """Print the current one-time code of a demo account (demo accounts only)."""
+    from pantau.accounts.services import AccountService
+    from pantau.demo import current_code
+    from pantau.keys import pii_cipher
+
+    s = settings()
+    with unit_of_work(s) as session:
+        accounts = AccountService(session, settings=s, cipher=pii_cipher(s))
+        officer = accounts.by_username(username)
+        code = current_code(accounts, officer) if officer else None
+    if code is None:
+        fail(f"{username!r} is not a demo account with a published second factor")
+    typer.echo(code)
+
+
+@demo_app.command("enrol")
+def demo_enrol() -> None:
+    """Print the otpauth:// URIs of the demo accounts' second factors."""
+    from pantau.demo import DEMO_ACCOUNTS, otpauth_uri
+
+    for acc in DEMO_ACCOUNTS:
+        if acc.role.second_factor_required:
+            typer.echo(f"{acc.username}: {otpauth_uri(acc)}")

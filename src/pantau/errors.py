@@ -1,0 +1,58 @@
+"""Errors that reach people: each carries a machine code, an HTTP status and a message in Bahasa
+Indonesia and English. Views turn them into a 4xx JSON body or a page message, the CLI into a line on
+stderr and a non-zero exit - never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PantauError(Exception):
+    status: int = 400
+
+    def __init__(
+        self,
+        code: str,
+        en: str,
+        id: str | None = None,  # the message in Bahasa Indonesia
+        *,
+        status: int | None = None,
+        field: str | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(en)
+        self.code = code
+        self.en = en
+        self.id_ = id or en
+        self.field = field
+        self.extra = extra
+        if status is not None:
+            self.status = status
+
+    def message(self, lang: str) -> str:
+        return self.id_ if lang == "id" else self.en
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message(lang)}
+        if lang != "en":
+            body["message_en"] = self.en
+        if self.field:
+            body["field"] = self.field
+        body.update(self.extra)
+        return body
+
+
+class NotFound(PantauError):
+    status = 404
+
+
+class Forbidden(PantauError):
+    status = 403
+
+
+class Conflict(PantauError):
+    status = 409
+
+
+class Unauthorized(PantauError):
+    status = 401

@@ -1,0 +1,184 @@
+"""Shared web plumbing: dependencies as Annotated aliases, page rendering, navigation, CSRF."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from pantau.accounts.models import Officer, OfficerSession, Role
+from pantau.accounts.services import AccountService
+from pantau.audit.services import Actor
+from pantau.config import Settings
+from pantau.i18n import LANGUAGE_NAMES, pick_language, translator
+
+SESSION_COOKIE = "pantau_session"
+LANG_COOKIE = "lang"
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    path: str
+    label: str  # English msgid, translated when drawn
+    roles: frozenset[Role]
+
+
+# Console navigation; domain packages add their entries in their `views.py` at import time of the
+# app factory (create_app), in the order they are registered.
+def nav_for(request: Request, officer: Officer | None) -> list[NavItem]:
+    items: list[NavItem] = request.app.state.nav
+    if officer is None:
+        return []
+    return [i for i in items if officer.role in i.roles]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One transaction per request, committed before the response is sent (scope="function"), so
+    that whatever a response acknowledges is durable."""
+    with request.app.state.session_factory() as session, session.begin():
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def client_origin(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def account_service(request: Request, db: SessionDep) -> AccountService:
+    return AccountService(db, settings=request.app.state.settings, cipher=request.app.state.cipher)
+
+
+AccountsDep = Annotated[AccountService, Depends(account_service)]
+
+
+def page_language(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    return pick_language(request.cookies.get(LANG_COOKIE), None, settings.default_language)
+
+
+def api_language(request: Request) -> str:
+    settings: Settings = request.app.state.settings
+    return pick_language(
+        request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"), settings.default_language
+    )
+
+
+def _session_from_request(request: Request, accounts: AccountService) -> OfficerSession | None:
+    if hasattr(request.state, "officer_session"):
+        cached: OfficerSession | None = request.state.officer_session
+        return cached
+    row = None
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        row = accounts.resolve_session(auth[7:].strip(), kind="api")
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        row = accounts.resolve_session(cookie, kind="web")
+    request.state.officer_session = row
+    return row
+
+
+def optional_officer(request: Request, accounts: AccountsDep) -> Officer | None:
+    row = _session_from_request(request, accounts)
+    return row.officer if row else None
+
+
+class LoginRequired(Exception):
+    """Raised by console dependencies; the app answers with a redirect to the sign-in page."""
+
+
+def api_officer(request: Request, accounts: AccountsDep) -> Officer:
+    row = _session_from_request(request, accounts)
+    if row is None:
+        raise HTTPException(
+            401,
+            detail={"code": "not_signed_in", "message": "Sign in first (Bearer token)."},
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return row.officer
+
+
+async def read_form_csrf(request: Request) -> str | None:
+    """Pull the CSRF field out of a posted form (Starlette caches the parsed form for the route)."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get("csrf_token")
+        return value if isinstance(value, str) else None
+    return None
+
+
+def console_officer(
+    request: Request, accounts: AccountsDep, form_csrf: Annotated[str | None, Depends(read_form_csrf)]
+) -> Officer:
+    request.state.form_csrf = form_csrf
+    row = _session_from_request(request, accounts)
+    if row is None:
+        raise LoginRequired
+    if request.method not in ("GET", "HEAD") and row.kind == "web":
+        _check_csrf(request, row)
+    return row.officer
+
+
+def _check_csrf(request: Request, row: OfficerSession) -> None:
+    sent = request.headers.get("x-csrf-token") or getattr(request.state, "form_csrf", None)
+    if not sent or not hmac.compare_digest(sent, row.csrf_token):
+        raise HTTPException(403, detail={"code": "csrf", "message": "Form expired; reload the page."})
+
+
+CurrentOfficer = Annotated[Officer, Depends(api_officer)]
+ConsoleOfficer = Annotated[Officer, Depends(console_officer)]
+OptionalOfficer = Annotated[Officer | None, Depends(optional_officer)]
+
+
+def require_roles(*roles: Role, api: bool = True) -> Callable[..., Officer]:
+    """A dependency that lets only these roles through (403 otherwise)."""
+    allowed = frozenset(roles)
+
+    def check(officer: Officer = Depends(api_officer if api else console_officer)) -> Officer:
+        if officer.role not in allowed:
+            raise HTTPException(
+                403, detail={"code": "forbidden", "message": "Your role may not do this."}
+            )
+        return officer
+
+    return check
+
+
+def actor_of(request: Request, officer: Officer | None) -> Actor:
+    origin = client_origin(request)
+    if officer is None:
+        return Actor("public", origin=origin)
+    return Actor(officer.username, officer.id, origin)
+
+
+def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    lang = page_language(request)
+    row: OfficerSession | None = getattr(request.state, "officer_session", None)
+    officer = row.officer if row else None
+    context = {
+        "_": translator(lang),
+        "lang": lang,
+        "languages": LANGUAGE_NAMES,
+        "officer": officer,
+        "csrf_token": row.csrf_token if row else "",
+        "nav": nav_for(request, officer),
+        "settings": request.app.state.settings,
+        **ctx,
+    }
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
