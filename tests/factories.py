@@ -11,7 +11,7 @@ from pantau.accounts.models import Officer
 from pantau.accounts.services import AccountService
 from pantau.audit.services import Actor
 
-PASSWORD = "correct horse battery"  # noqa: S105 - test password
+PASSWORD = "correct horse battery"
 TEST_ACTOR = Actor("test", origin="test")
 
 
@@ -35,6 +35,13 @@ def make_account(
     *,
     with_otp: bool = True,
 ) -> Account:
-    new = accounts.create(username=username, password=PASSWORD, role=role, office_code=office,
-                          full_name=username.title(), with_otp=with_otp, actor=TEST_ACTOR)
+    new = accounts.create(
+        username=username,
+        password=PASSWORD,
+        role=role,
+        office_code=office,
+        full_name=username.title(),
+        with_otp=with_otp,
+        actor=TEST_ACTOR,
+    )
     return Account(new.officer, PASSWORD, accounts.totp_secret(new.officer))

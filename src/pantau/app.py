@@ -86,15 +86,18 @@ def _install_error_handlers(app: FastAPI) -> None:
         return render(request, "error.html", status_code=exc.status, message=exc.message(lang))
 
     @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> Response:
+    async def login_required(request: Request, _exc: LoginRequired) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={target}", status_code=303)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
-                                headers=getattr(exc, "headers", None))
+            return JSONResponse(
+                {"detail": exc.detail},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
         detail: Any = exc.detail
         message = detail.get("message") if isinstance(detail, dict) else str(detail)
         return render(request, "error.html", status_code=exc.status_code, message=message)

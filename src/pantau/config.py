@@ -38,7 +38,9 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `pantau serve` listens on.")
     port: int = Field(8000, description="Port `pantau serve` listens on.")
     default_language: Literal["id", "en"] = Field("id", description="Language of pages.")
-    session_idle_minutes: int = Field(30, description="A console session ends after this idle time.")
+    session_idle_minutes: int = Field(
+        30, description="A console session ends after this idle time."
+    )
     session_absolute_hours: int = Field(12, description="A console session ends after this age.")
     login_max_failures: int = Field(5, description="Failed sign-ins before the account is locked.")
     login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
@@ -81,7 +83,9 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        msgs = [f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()]
+        msgs = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+        ]
         raise ConfigError("; ".join(msgs)) from None
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import MetaData, create_engine
@@ -37,7 +37,7 @@ EMBEDDED_DB_NAME = "pantau"
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: dict[Any, Any] = {datetime: sa.DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: sa.DateTime(timezone=True)}
 
 
 def utcnow() -> datetime:
@@ -85,9 +85,7 @@ def start_embedded(settings: Settings) -> str:
     except Exception as exc:  # the wheel raises plain exceptions with the postgres log inside
         raise ConfigError(f"could not start the embedded PostgreSQL in {pgdir}: {exc}") from None
     base = server.get_uri()
-    exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';"
-    )
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")
     return base.replace("/postgres?", f"/{EMBEDDED_DB_NAME}?", 1)

@@ -59,9 +59,15 @@ def load_demo(session: Session, accounts: AccountService) -> list[str]:
     for acc in DEMO_ACCOUNTS:
         if accounts.by_username(acc.username) is not None:
             continue
-        new = accounts.create(username=acc.username, password=DEMO_PASSWORD, role=acc.role.value,
-                              office_code=acc.office, full_name=acc.full_name,
-                              with_otp=acc.role.second_factor_required, actor=DEMO_ACTOR)
+        new = accounts.create(
+            username=acc.username,
+            password=DEMO_PASSWORD,
+            role=acc.role.value,
+            office_code=acc.office,
+            full_name=acc.full_name,
+            with_otp=acc.role.second_factor_required,
+            actor=DEMO_ACTOR,
+        )
         if new.officer.totp_secret is not None:
             new.officer.totp_secret = accounts.cipher.encrypt(acc.totp_secret, TOTP_CONTEXT)
         created.append(f"account {acc.username}")

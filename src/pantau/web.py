@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -31,7 +32,28 @@ class NavItem:
 
 # Console navigation; domain packages add their entries in their `views.py` at import time of the
 # app factory (create_app), in the order they are registered.
-def nav_for(request: Request, officer: Officer | None) -> list[NavItem]:
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What pages show of the signed-in account, copied while the database session is open (an
+    error page is drawn after the transaction was rolled back, when ORM objects are expired)."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    role: Role
+    office_code: str
+    office_name: str
+    csrf_token: str
+
+    @classmethod
+    def of(cls, row: OfficerSession) -> Viewer:
+        o = row.officer
+        return cls(
+            o.id, o.username, o.full_name, o.role, o.office_code, o.office.name, row.csrf_token
+        )
+
+
+def nav_for(request: Request, officer: Viewer | None) -> list[NavItem]:
     items: list[NavItem] = request.app.state.nav
     if officer is None:
         return []
@@ -73,7 +95,9 @@ def page_language(request: Request) -> str:
 def api_language(request: Request) -> str:
     settings: Settings = request.app.state.settings
     return pick_language(
-        request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"), settings.default_language
+        request.cookies.get(LANG_COOKIE),
+        request.headers.get("accept-language"),
+        settings.default_language,
     )
 
 
@@ -88,6 +112,7 @@ def _session_from_request(request: Request, accounts: AccountService) -> Officer
     elif cookie := request.cookies.get(SESSION_COOKIE):
         row = accounts.resolve_session(cookie, kind="web")
     request.state.officer_session = row
+    request.state.viewer = Viewer.of(row) if row else None
     return row
 
 
@@ -123,7 +148,9 @@ async def read_form_csrf(request: Request) -> str | None:
 
 
 def console_officer(
-    request: Request, accounts: AccountsDep, form_csrf: Annotated[str | None, Depends(read_form_csrf)]
+    request: Request,
+    accounts: AccountsDep,
+    form_csrf: Annotated[str | None, Depends(read_form_csrf)],
 ) -> Officer:
     request.state.form_csrf = form_csrf
     row = _session_from_request(request, accounts)
@@ -137,7 +164,9 @@ def console_officer(
 def _check_csrf(request: Request, row: OfficerSession) -> None:
     sent = request.headers.get("x-csrf-token") or getattr(request.state, "form_csrf", None)
     if not sent or not hmac.compare_digest(sent, row.csrf_token):
-        raise HTTPException(403, detail={"code": "csrf", "message": "Form expired; reload the page."})
+        raise HTTPException(
+            403, detail={"code": "csrf", "message": "Form expired; reload the page."}
+        )
 
 
 CurrentOfficer = Annotated[Officer, Depends(api_officer)]
@@ -169,14 +198,13 @@ def actor_of(request: Request, officer: Officer | None) -> Actor:
 def render(request: Request, template: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
     lang = page_language(request)
-    row: OfficerSession | None = getattr(request.state, "officer_session", None)
-    officer = row.officer if row else None
+    officer: Viewer | None = getattr(request.state, "viewer", None)
     context = {
         "_": translator(lang),
         "lang": lang,
         "languages": LANGUAGE_NAMES,
         "officer": officer,
-        "csrf_token": row.csrf_token if row else "",
+        "csrf_token": officer.csrf_token if officer else "",
         "nav": nav_for(request, officer),
         "settings": request.app.state.settings,
         **ctx,

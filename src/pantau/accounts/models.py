@@ -49,7 +49,7 @@ class Officer(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
-    office: Mapped[Office] = relationship(lazy="joined")
+    office: Mapped[Office] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (sa.CheckConstraint("username = lower(username)", name="username_lower"),)
 
@@ -76,6 +76,6 @@ class OfficerSession(Base):
     origin: Mapped[str | None] = mapped_column(sa.Text)
     user_agent: Mapped[str | None] = mapped_column(sa.Text)
 
-    officer: Mapped[Officer] = relationship(lazy="joined")
+    officer: Mapped[Officer] = relationship(lazy="joined", innerjoin=True)
 
     __table_args__ = (sa.CheckConstraint("kind IN ('web','api')", name="kind"),)

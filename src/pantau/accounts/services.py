@@ -73,35 +73,53 @@ class AccountService:
         except ValueError:
             allowed = ", ".join(r.value for r in Role)
             raise PantauError(
-                "bad_role", f"Unknown role {role!r}; one of: {allowed}.",
-                f"Peran {role!r} tidak dikenal; pilih salah satu: {allowed}.", field="role",
+                "bad_role",
+                f"Unknown role {role!r}; one of: {allowed}.",
+                f"Peran {role!r} tidak dikenal; pilih salah satu: {allowed}.",
+                field="role",
             ) from None
         if self.session.get(Office, office_code.upper()) is None:
             raise NotFound(
-                "unknown_office", f"Unknown office {office_code!r}.",
-                f"Kantor {office_code!r} tidak dikenal.", field="office",
+                "unknown_office",
+                f"Unknown office {office_code!r}.",
+                f"Kantor {office_code!r} tidak dikenal.",
+                field="office",
             )
         if problem := security.password_problem(password):
             raise PantauError(
-                "weak_password", f"Password refused: {problem}.",
+                "weak_password",
+                f"Password refused: {problem}.",
                 f"Kata sandi ditolak: minimal {security.MIN_PASSWORD_LENGTH} karakter, tanpa spasi "
-                "di awal atau akhir.", field="password",
+                "di awal atau akhir.",
+                field="password",
             )
         if self.by_username(username) is not None:
-            raise Conflict("username_taken", f"Username {username!r} is taken.",
-                           f"Nama pengguna {username!r} sudah dipakai.", field="username")
+            raise Conflict(
+                "username_taken",
+                f"Username {username!r} is taken.",
+                f"Nama pengguna {username!r} sudah dipakai.",
+                field="username",
+            )
         if role_.second_factor_required:
             with_otp = True
         secret = security.new_totp_secret() if with_otp else None
         officer = Officer(
-            username=username, full_name=full_name.strip(), role=role_,
-            office_code=office_code.upper(), password_hash=security.hash_password(password),
+            username=username,
+            full_name=full_name.strip(),
+            role=role_,
+            office_code=office_code.upper(),
+            password_hash=security.hash_password(password),
             totp_secret=self.cipher.encrypt(secret, TOTP_CONTEXT) if secret else None,
         )
         self.session.add(officer)
         self.session.flush()
-        record_event(self.session, "accounts:officer:create", actor=actor, target=f"officer:{username}",
-                     details={"role": role_.value, "office": officer.office_code, "otp": with_otp})
+        record_event(
+            self.session,
+            "accounts:officer:create",
+            actor=actor,
+            target=f"officer:{username}",
+            details={"role": role_.value, "office": officer.office_code, "otp": with_otp},
+        )
         uri = security.totp_uri(secret, username) if secret else None
         return NewAccount(officer, uri)
 
@@ -114,12 +132,19 @@ class AccountService:
     def disable(self, username: str, *, actor: Actor) -> Officer:
         officer = self.by_username(username)
         if officer is None:
-            raise NotFound("unknown_user", f"No account {username!r}.", f"Akun {username!r} tidak ada.")
+            raise NotFound(
+                "unknown_user", f"No account {username!r}.", f"Akun {username!r} tidak ada."
+            )
         if officer.disabled_at is None:
             officer.disabled_at = utcnow()
         ended = self._end_all_sessions(officer)
-        record_event(self.session, "accounts:officer:disable", actor=actor,
-                     target=f"officer:{officer.username}", details={"sessions_ended": ended})
+        record_event(
+            self.session,
+            "accounts:officer:disable",
+            actor=actor,
+            target=f"officer:{officer.username}",
+            details={"sessions_ended": ended},
+        )
         return officer
 
     def _end_all_sessions(self, officer: Officer) -> int:
@@ -134,26 +159,42 @@ class AccountService:
         return self.cipher.decrypt(officer.totp_secret, TOTP_CONTEXT)
 
     # --- sign-in ------------------------------------------------------------------------------
-    def authenticate(self, username: str, password: str, otp: str, *, origin: str | None) -> Officer:
+    def authenticate(
+        self, username: str, password: str, otp: str, *, origin: str | None
+    ) -> Officer:
         """Check password and one-time code; count failures and lock the account after too many."""
         now = utcnow()
         officer = self.session.scalar(
-            sa.select(Officer).where(Officer.username == username.strip().lower()).with_for_update()
+            sa.select(Officer)
+            .where(Officer.username == username.strip().lower())
+            .with_for_update(of=Officer)
         )
         actor = Actor(username.strip().lower()[:64] or "-", origin=origin)
         if officer is None:
             security.verify_password(None, password)  # same work as for a real account
-            record_event(self.session, "auth:officer:login-failed", actor=actor,
-                         target=None, details={"reason": "unknown_user"})
+            record_event(
+                self.session,
+                "auth:officer:login-failed",
+                actor=actor,
+                target=None,
+                details={"reason": "unknown_user"},
+            )
             raise BAD_LOGIN
         if officer.locked_until is not None and officer.locked_until > now:
-            record_event(self.session, "auth:officer:login-failed", actor=actor,
-                         target=f"officer:{officer.username}", details={"reason": "locked"})
+            record_event(
+                self.session,
+                "auth:officer:login-failed",
+                actor=actor,
+                target=f"officer:{officer.username}",
+                details={"reason": "locked"},
+            )
             minutes = max(1, int((officer.locked_until - now).total_seconds() // 60) + 1)
             raise Unauthorized(
-                "locked", f"Too many failed sign-ins; try again in {minutes} minutes.",
+                "locked",
+                f"Too many failed sign-ins; try again in {minutes} minutes.",
                 f"Terlalu banyak percobaan masuk gagal; coba lagi dalam {minutes} menit.",
-                status=429, retry_after_minutes=minutes,
+                status=429,
+                retry_after_minutes=minutes,
             )
         reason = self._check_factors(officer, password, otp, now)
         if reason is not None:
@@ -162,11 +203,17 @@ class AccountService:
         officer.failed_logins = 0
         officer.locked_until = None
         officer.last_login_at = now
-        record_event(self.session, "auth:officer:login", actor=Actor(officer.username, officer.id, origin),
-                     target=f"officer:{officer.username}")
+        record_event(
+            self.session,
+            "auth:officer:login",
+            actor=Actor(officer.username, officer.id, origin),
+            target=f"officer:{officer.username}",
+        )
         return officer
 
-    def _check_factors(self, officer: Officer, password: str, otp: str, now: datetime) -> str | None:
+    def _check_factors(
+        self, officer: Officer, password: str, otp: str, now: datetime
+    ) -> str | None:
         if not security.verify_password(officer.password_hash, password):
             return "password"
         if officer.disabled_at is not None:
@@ -187,8 +234,13 @@ class AccountService:
             officer.locked_until = now + timedelta(minutes=self.settings.login_lockout_minutes)
             officer.failed_logins = 0
             details["locked_until"] = officer.locked_until.isoformat()
-        record_event(self.session, "auth:officer:login-failed", actor=actor,
-                     target=f"officer:{officer.username}", details=details)
+        record_event(
+            self.session,
+            "auth:officer:login-failed",
+            actor=actor,
+            target=f"officer:{officer.username}",
+            details=details,
+        )
 
     # --- sessions -----------------------------------------------------------------------------
     def start_session(
@@ -197,10 +249,15 @@ class AccountService:
         token = security.new_token()
         now = utcnow()
         row = OfficerSession(
-            token_hash=security.token_hash(token), officer_id=officer.id, kind=kind,
-            csrf_token=secrets.token_urlsafe(24), created_at=now, last_seen_at=now,
+            token_hash=security.token_hash(token),
+            officer_id=officer.id,
+            kind=kind,
+            csrf_token=secrets.token_urlsafe(24),
+            created_at=now,
+            last_seen_at=now,
             expires_at=now + timedelta(hours=self.settings.session_absolute_hours),
-            origin=origin, user_agent=(user_agent or "")[:300],
+            origin=origin,
+            user_agent=(user_agent or "")[:300],
         )
         self.session.add(row)
         self.session.flush()
@@ -223,6 +280,10 @@ class AccountService:
     def end_session(self, token: str, *, actor: Actor) -> None:
         row = self.session.get(OfficerSession, security.token_hash(token))
         if row is not None:
-            record_event(self.session, "auth:officer:logout", actor=actor,
-                         target=f"officer:{row.officer.username}")
+            record_event(
+                self.session,
+                "auth:officer:logout",
+                actor=actor,
+                target=f"officer:{row.officer.username}",
+            )
             self.session.delete(row)

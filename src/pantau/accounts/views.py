@@ -49,16 +49,17 @@ def root() -> RedirectResponse:
 
 
 @router.get("/lang/{code}", include_in_schema=False)
-def switch_language(code: str, settings: SettingsDep, next: str = "/") -> Response:  # noqa: A002
+def switch_language(code: str, settings: SettingsDep, next: str = "/") -> Response:
     response = RedirectResponse(_safe_next(next), status_code=303)
     if code in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax",
-                            secure=settings.secure_cookies)
+        response.set_cookie(
+            LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", secure=settings.secure_cookies
+        )
     return response
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-def login_page(request: Request, next: str = "/console") -> Response:  # noqa: A002
+def login_page(request: Request, next: str = "/console") -> Response:
     return render(request, "login.html", next=_safe_next(next))
 
 
@@ -70,19 +71,32 @@ def login_submit(
     username: Annotated[str, Form(max_length=64)] = "",
     password: Annotated[str, Form(max_length=256)] = "",
     otp: Annotated[str, Form(max_length=16)] = "",
-    next: Annotated[str, Form()] = "/console",  # noqa: A002
+    next: Annotated[str, Form()] = "/console",
 ) -> Response:
     origin = client_origin(request)
     try:
         officer = accounts.authenticate(username, password, otp, origin=origin)
     except PantauError as exc:
-        return render(request, "login.html", status_code=exc.status, next=_safe_next(next),
-                      username=username, error=exc.message(page_language(request)))
-    token, _row = accounts.start_session(officer, kind="web", origin=origin,
-                                         user_agent=request.headers.get("user-agent"))
+        return render(
+            request,
+            "login.html",
+            status_code=exc.status,
+            next=_safe_next(next),
+            username=username,
+            error=exc.message(page_language(request)),
+        )
+    token, _row = accounts.start_session(
+        officer, kind="web", origin=origin, user_agent=request.headers.get("user-agent")
+    )
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax",
-                        secure=settings.secure_cookies, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
     return response
 
 
@@ -117,8 +131,9 @@ def issue_token(
     except PantauError as exc:
         # Returned, not raised, so that the failure count and the audit event are committed.
         return JSONResponse({"detail": exc.as_dict(api_language(request))}, status_code=exc.status)
-    token, row = accounts.start_session(officer, kind="api", origin=origin,
-                                        user_agent=request.headers.get("user-agent"))
+    token, row = accounts.start_session(
+        officer, kind="api", origin=origin, user_agent=request.headers.get("user-agent")
+    )
     return TokenPublic(access_token=token, expires_at=row.expires_at)
 
 
@@ -143,15 +158,23 @@ def list_users(admin: AdminApi, accounts: AccountsDep) -> list[Officer]:
 def create_user(
     request: Request, body: OfficerCreate, admin: AdminApi, accounts: AccountsDep
 ) -> OfficerCreated:
-    new = accounts.create(username=body.username, password=body.password, role=body.role,
-                          office_code=body.office, full_name=body.full_name,
-                          with_otp=body.with_otp, actor=actor_of(request, admin))
+    new = accounts.create(
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        office_code=body.office,
+        full_name=body.full_name,
+        with_otp=body.with_otp,
+        actor=actor_of(request, admin),
+    )
     public = OfficerPublic.model_validate(new.officer)
     return OfficerCreated(**public.model_dump(), otpauth_uri=new.otpauth_uri)
 
 
 @router.post("/api/v1/users/{username}/disable", response_model=OfficerPublic, tags=["accounts"])
-def disable_user(request: Request, username: str, admin: AdminApi, accounts: AccountsDep) -> Officer:
+def disable_user(
+    request: Request, username: str, admin: AdminApi, accounts: AccountsDep
+) -> Officer:
     return accounts.disable(username, actor=actor_of(request, admin))
 
 
@@ -175,19 +198,41 @@ def users_create(
 ) -> Response:
     ctx = {"offices": ReferenceService(accounts.session).offices(), "roles": list(Role)}
     try:
-        new = accounts.create(username=username, password=password, role=role, office_code=office,
-                              full_name=full_name, actor=actor_of(request, admin))
+        new = accounts.create(
+            username=username,
+            password=password,
+            role=role,
+            office_code=office,
+            full_name=full_name,
+            actor=actor_of(request, admin),
+        )
     except PantauError as exc:
-        return render(request, "users.html", status_code=exc.status, users=accounts.list(),
-                      error=exc.message(page_language(request)), **ctx)
+        return render(
+            request,
+            "users.html",
+            status_code=exc.status,
+            users=accounts.list(),
+            error=exc.message(page_language(request)),
+            **ctx,
+        )
     qr_svg = None
     if new.otpauth_uri:
         qr_svg = segno.make(new.otpauth_uri, error="m").svg_inline(scale=4)
-    return render(request, "users.html", status_code=201, users=accounts.list(), created=new.officer,
-                  otpauth_uri=new.otpauth_uri, qr_svg=qr_svg, **ctx)
+    return render(
+        request,
+        "users.html",
+        status_code=201,
+        users=accounts.list(),
+        created=new.officer,
+        otpauth_uri=new.otpauth_uri,
+        qr_svg=qr_svg,
+        **ctx,
+    )
 
 
 @router.post("/console/users/{username}/disable", include_in_schema=False)
-def users_disable(request: Request, username: str, admin: AdminPage, accounts: AccountsDep) -> Response:
+def users_disable(
+    request: Request, username: str, admin: AdminPage, accounts: AccountsDep
+) -> Response:
     accounts.disable(username, actor=actor_of(request, admin))
     return RedirectResponse("/console/users", status_code=303)

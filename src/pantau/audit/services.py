@@ -121,7 +121,10 @@ def verify_chain(session: Session, *, batch: int = 5000) -> VerifyResult:
     last_id = 0
     while True:
         rows = session.scalars(
-            sa.select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+            sa.select(AuditEvent)
+            .where(AuditEvent.id > last_id)
+            .order_by(AuditEvent.id)
+            .limit(batch)
         ).all()
         if not rows:
             return VerifyResult(ok=True, checked=checked)
@@ -136,7 +139,9 @@ def verify_chain(session: Session, *, batch: int = 5000) -> VerifyResult:
         session.expunge_all()
 
 
-def events_for(session: Session, *, target: str | None = None, limit: int = 100) -> list[AuditEvent]:
+def events_for(
+    session: Session, *, target: str | None = None, limit: int = 100
+) -> list[AuditEvent]:
     q = sa.select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if target is not None:
         q = q.where(AuditEvent.target == target)

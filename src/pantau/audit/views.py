@@ -24,5 +24,9 @@ def audit_page(
     officer: StaffPage,
     target: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    return render(request, "audit.html", events=events_for(db, target=target or None, limit=200),
-                  target=target or "")
+    return render(
+        request,
+        "audit.html",
+        events=events_for(db, target=target or None, limit=200),
+        target=target or "",
+    )

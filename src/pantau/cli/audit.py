@@ -17,6 +17,8 @@ def verify() -> None:
     with unit_of_work() as db:
         result = verify_chain(db)
     if not result.ok:
-        fail(f"audit chain broken at row {result.broken_id}: {result.reason} "
-             f"({result.checked} rows before it are intact)")
+        fail(
+            f"audit chain broken at row {result.broken_id}: {result.reason} "
+            f"({result.checked} rows before it are intact)"
+        )
     out.print(f"audit chain intact: {result.checked} events")

@@ -17,8 +17,9 @@ from pantau.config import ConfigError, Settings, load_settings
 from pantau.db import check_connection, database_url, make_engine, session_factory
 from pantau.errors import PantauError
 
-err = Console(stderr=True)
-out = Console()
+# Piped output (scripts, CliRunner) gets wide lines rather than tables cut at 80 columns.
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+out = Console(width=None if sys.stdout.isatty() else 160)
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -7,8 +7,9 @@ import typer
 from pantau import migrate
 from pantau.cli.common import engine, fail, friendly, out
 
-app = typer.Typer(help="Database schema: apply migrations, check they match the code.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Database schema: apply migrations, check they match the code.", no_args_is_help=True
+)
 
 
 @app.command()
@@ -35,7 +36,9 @@ def check() -> None:
     eng = engine()
     have, want = set(migrate.current(eng)), set(migrate.heads())
     if have != want:
-        fail(f"database at {sorted(have) or 'base'}, code expects {sorted(want)}: run `pantau db upgrade`")
+        fail(
+            f"database at {sorted(have) or 'base'}, code expects {sorted(want)}: run `pantau db upgrade`"
+        )
     with eng.connect() as conn:
         diff = migrate.differences(conn)
     if diff:

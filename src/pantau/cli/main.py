@@ -22,13 +22,6 @@ app.add_typer(audit.app, name="audit")
 demo_app = typer.Typer(help="Demo data and demo accounts.", invoke_without_command=True)
 app.add_typer(demo_app, name="demo")
 
-try:  # the sticker commands come with the sticker package
-    from pantau.cli import sticker
-
-    app.add_typer(sticker.app, name="sticker")
-except ImportError:  # pragma: no cover - only while that package is absent
-    pass
-
 
 @app.command()
 def version() -> None:
@@ -42,8 +35,10 @@ def _check_port_free(host: str, port: int) -> None:
         try:
             probe.bind((host, port))
         except OSError as exc:
-            fail(f"cannot listen on {host}:{port}: {exc.strerror}. Is Pantau already running? "
-                 "Choose another port with --port or PANTAU_PORT.")
+            fail(
+                f"cannot listen on {host}:{port}: {exc.strerror}. Is Pantau already running? "
+                "Choose another port with --port or PANTAU_PORT."
+            )
 
 
 def _serve(host: str | None, port: int | None, workers: int) -> None:
@@ -60,8 +55,15 @@ def _serve(host: str | None, port: int | None, workers: int) -> None:
         fail("the database schema is not current: run `pantau db upgrade` first")
     out.print(f"Pantau {__version__} serving http://{host}:{port}  (Ctrl+C stops)")
     if workers > 1:
-        uvicorn.run("pantau.app:app_from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning", proxy_headers=True)
+        uvicorn.run(
+            "pantau.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            proxy_headers=True,
+        )
     else:
         uvicorn.run(create_app(s, engine=eng), host=host, port=port, log_level="warning")
 
@@ -95,13 +97,17 @@ def demo(
     migrate.upgrade(engine(s))
     with unit_of_work(s) as session:
         created = load_demo(session, AccountService(session, settings=s, cipher=pii_cipher(s)))
-    out.print("demo data: " + (", ".join(created) if created else "already loaded, nothing changed"))
+    out.print(
+        "demo data: " + (", ".join(created) if created else "already loaded, nothing changed")
+    )
     table = Table("username", "role", "office", title=f"Demo accounts (password: {DEMO_PASSWORD})")
     for acc in DEMO_ACCOUNTS:
         table.add_row(acc.username, acc.role.value, acc.office)
     out.print(table)
-    out.print("Second factor: add the demo seeds to an authenticator app (`pantau demo enrol`), "
-              "or print the current code with `pantau demo otp USERNAME`.")
+    out.print(
+        "Second factor: add the demo seeds to an authenticator app (`pantau demo enrol`), "
+        "or print the current code with `pantau demo otp USERNAME`."
+    )
     if serve_after:
         _serve(None, port, 1)
 

@@ -31,10 +31,17 @@ def create(
     s = settings()
     with unit_of_work(s) as db:
         new = AccountService(db, settings=s, cipher=pii_cipher(s)).create(
-            username=username, password=password, role=role, office_code=office,
-            full_name=full_name, with_otp=not no_otp, actor=CLI_ACTOR,
+            username=username,
+            password=password,
+            role=role,
+            office_code=office,
+            full_name=full_name,
+            with_otp=not no_otp,
+            actor=CLI_ACTOR,
         )
-    out.print(f"created {new.officer.username} ({new.officer.role.value}, {new.officer.office_code})")
+    out.print(
+        f"created {new.officer.username} ({new.officer.role.value}, {new.officer.office_code})"
+    )
     if new.otpauth_uri:
         out.print("second factor (shown once, enrol it now):")
         typer.echo(new.otpauth_uri)
@@ -48,7 +55,9 @@ def disable(username: str = typer.Argument(..., help="The account to disable."))
     """Disable an account and end all its sessions at once."""
     s = settings()
     with unit_of_work(s) as db:
-        officer = AccountService(db, settings=s, cipher=pii_cipher(s)).disable(username, actor=CLI_ACTOR)
+        officer = AccountService(db, settings=s, cipher=pii_cipher(s)).disable(
+            username, actor=CLI_ACTOR
+        )
     out.print(f"disabled {officer.username}; its sessions are ended")
 
 
@@ -60,7 +69,13 @@ def list_() -> None:
     table = Table("username", "name", "role", "office", "status", "2FA", "last sign-in")
     with unit_of_work(s) as db:
         for o in AccountService(db, settings=s, cipher=pii_cipher(s)).list():
-            table.add_row(o.username, o.full_name, o.role.value, o.office_code,
-                          "active" if o.active else "disabled", "yes" if o.totp_secret else "no",
-                          o.last_login_at.strftime("%Y-%m-%d %H:%M") if o.last_login_at else "-")
+            table.add_row(
+                o.username,
+                o.full_name,
+                o.role.value,
+                o.office_code,
+                "active" if o.active else "disabled",
+                "yes" if o.totp_secret else "no",
+                o.last_login_at.strftime("%Y-%m-%d %H:%M") if o.last_login_at else "-",
+            )
     out.print(table)

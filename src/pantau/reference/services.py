@@ -27,18 +27,23 @@ class ReferenceService:
     def load_shipped(self) -> tuple[int, int]:
         """Insert the shipped offices and checkpoints that are missing; return how many were added."""
         data = shipped_reference()
-        offices = [
-            {**o, "kind": o.get("kind", "kanim"), "active": True} for o in data["offices"]
-        ]
+        offices = [{**o, "kind": o.get("kind", "kanim"), "active": True} for o in data["offices"]]
         checkpoints = [
-            {**{k: v for k, v in c.items() if k != "office"}, "office_code": c["office"], "active": True}
+            {
+                **{k: v for k, v in c.items() if k != "office"},
+                "office_code": c["office"],
+                "active": True,
+            }
             for c in data["checkpoints"]
         ]
         added_o = self.session.execute(
             insert(Office).values(offices).on_conflict_do_nothing().returning(Office.code)
         ).all()
         added_c = self.session.execute(
-            insert(Checkpoint).values(checkpoints).on_conflict_do_nothing().returning(Checkpoint.code)
+            insert(Checkpoint)
+            .values(checkpoints)
+            .on_conflict_do_nothing()
+            .returning(Checkpoint.code)
         ).all()
         return len(added_o), len(added_c)
 

@@ -71,9 +71,14 @@ def office_update(
     try:
         office = ref.update_office(code, name=name, working_area=working_area.split("\n"))
     except LookupError:
-        raise NotFound("unknown_office", f"Unknown office {code!r}.",
-                       f"Kantor {code!r} tidak dikenal.") from None
-    record_event(db, "reference:office:update", actor=actor_of(request, admin),
-                 target=f"office:{office.code}",
-                 details={"name": office.name, "working_area": office.working_area})
+        raise NotFound(
+            "unknown_office", f"Unknown office {code!r}.", f"Kantor {code!r} tidak dikenal."
+        ) from None
+    record_event(
+        db,
+        "reference:office:update",
+        actor=actor_of(request, admin),
+        target=f"office:{office.code}",
+        details={"name": office.name, "working_area": office.working_area},
+    )
     return RedirectResponse("/console/offices", status_code=303)

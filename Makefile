@@ -1,0 +1,51 @@
+# Pantau: one command per habit. `make help` lists them.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install Pantau with its development tools
+
+demo: $(STAMP) ## Run Pantau with demo data on the embedded PostgreSQL (http://127.0.0.1:8000)
+	$(BIN)/pantau demo
+
+serve: $(STAMP) ## Serve without loading demo data
+	$(BIN)/pantau serve
+
+browser: ## Install Debian's chromium for the browser tests (needs root and apt)
+	@scripts/ensure-chromium.sh
+
+test: $(STAMP) browser ## Run the whole test suite (embedded PostgreSQL; also PANTAU_TEST_EXTERNAL_URL if set)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP) ## Ruff (lint and format check) and mypy
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(STAMP) ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: $(STAMP) ## Run the benchmarks under bench/ (prints figures)
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+migration: $(STAMP) ## New migration from the models: make migration m="what changed"
+	$(BIN)/python -c "from pantau import migrate; from pantau.cli.common import engine; migrate.upgrade(engine()); migrate.revision(engine(), '$(m)')"
+
+clean: ## Remove the virtual environment and caches (keeps ./var, the data)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: help install demo serve browser test lint format bench migration clean
