@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from pantau.pii import PiiCipher
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,6 +24,7 @@ from pantau.app import create_app
 from pantau.config import Settings
 from pantau.db import make_engine, start_embedded
 from pantau.keys import pii_cipher
+from pantau.pii import PiiCipher
 from pantau.reference.services import ReferenceService
 
 

