@@ -40,7 +40,11 @@ def heads() -> tuple[str, ...]:
 
 def differences(conn: Connection) -> list[object]:
     """What the models declare that the migrated database lacks (or the reverse); empty when in step."""
-    ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+    from pantau.migrations.filters import include_name
+
+    ctx = MigrationContext.configure(
+        conn, opts={"compare_type": True, "include_name": include_name}
+    )
     return list(compare_metadata(ctx, Base.metadata))
 
 

@@ -79,6 +79,26 @@ def serve(
     _serve(host, port, workers)
 
 
+@app.command()
+@friendly
+def worker(
+    concurrency: int = typer.Option(2, min=1, max=64, help="Tasks run at the same time."),
+    once: bool = typer.Option(False, help="Run what is queued, then stop (for cron or tests)."),
+) -> None:
+    """Run background tasks (sweeps, notifications, retention). Start as many as you like, on as
+    many machines: they share the queue in PostgreSQL."""
+    from sqlalchemy.orm import sessionmaker
+
+    from pantau.jobs import JobEnv, run_worker
+    from pantau.keys import pii_cipher
+
+    s = settings()
+    eng = engine(s)
+    env = JobEnv(s, sessionmaker(bind=eng, expire_on_commit=False), pii_cipher(s))
+    out.print("worker started" + (" (until the queue is empty)" if once else " (Ctrl+C stops)"))
+    run_worker(env, eng, concurrency=concurrency, once=once)
+
+
 @demo_app.callback()
 @friendly
 def demo(
