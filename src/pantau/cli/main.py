@@ -120,7 +120,7 @@ def demo(
     out.print(
         "demo data: " + (", ".join(created) if created else "already loaded, nothing changed")
     )
-    table = Table("username", "role", "office", title=f"Demo accounts (password: {DEMO_PASSWORD})")
+    table = Table("username", "role", "office", title="Demo accounts")
     for acc in DEMO_ACCOUNTS:
         table.add_row(acc.username, acc.role.value, acc.office)
     out.print(table)
