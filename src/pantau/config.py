@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         30, description="A console session ends after this idle time."
     )
     session_absolute_hours: int = Field(12, description="A console session ends after this age.")
+    device_token_days: int = Field(
+        30, description="A scanner phone's sign-in lasts this long (it must work offline)."
+    )
+    device_idle_days: int = Field(
+        14, description="A scanner phone unused this long signs in again."
+    )
     login_max_failures: int = Field(5, description="Failed sign-ins before the account is locked.")
     login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
     secure_cookies: bool = Field(False, description="Mark cookies Secure (set behind HTTPS).")

@@ -108,7 +108,7 @@ def _session_from_request(request: Request, accounts: AccountService) -> Officer
     row = None
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        row = accounts.resolve_session(auth[7:].strip(), kind="api")
+        row = accounts.resolve_session(auth[7:].strip(), kind=("api", "device"))
     elif cookie := request.cookies.get(SESSION_COOKIE):
         row = accounts.resolve_session(cookie, kind="web")
     request.state.officer_session = row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyotp
 
-from tests.factories import PASSWORD, make_account
+from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
 
 def _token(client, acc, otp=None):
@@ -166,3 +166,20 @@ def test_admin_creates_account_and_sees_enrolment_qr(app_client, accounts):
     )
     assert bad.status_code == 404
     assert bad.json()["detail"]["field"] == "office"
+
+
+def test_device_token_lives_longer_and_ends_with_the_account(app_client, accounts, settings):
+    acc = make_account(accounts)
+    res = app_client.post(
+        "/api/v1/auth/device-token",
+        data={"username": "petugas1", "password": PASSWORD, "otp": acc.code()},
+    )
+    assert res.status_code == 200
+    body = res.json()
+    assert body["role"] == "officer" and body["office"] == "NGR"
+    api = _token(app_client, make_account(accounts, "petugas2")).json()
+    assert body["expires_at"] > api["expires_at"]  # days, not hours
+    headers = {"Authorization": f"Bearer {body['access_token']}"}
+    assert app_client.get("/api/v1/auth/me", headers=headers).status_code == 200
+    accounts.disable("petugas1", actor=TEST_ACTOR)
+    assert app_client.get("/api/v1/auth/me", headers=headers).status_code == 401

@@ -68,7 +68,7 @@ class OfficerSession(Base):
     officer_id: Mapped[uuid.UUID] = mapped_column(
         sa.ForeignKey("officer.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(sa.String(8))  # web | api
+    kind: Mapped[str] = mapped_column(sa.String(8))  # web | api | device (scanner phones)
     csrf_token: Mapped[str] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -78,4 +78,4 @@ class OfficerSession(Base):
 
     officer: Mapped[Officer] = relationship(lazy="joined", innerjoin=True)
 
-    __table_args__ = (sa.CheckConstraint("kind IN ('web','api')", name="kind"),)
+    __table_args__ = (sa.CheckConstraint("kind IN ('web','api','device')", name="kind"),)

@@ -12,6 +12,9 @@ class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_at: datetime
+    role: str
+    username: str
+    office: str
 
 
 class OfficerPublic(BaseModel):

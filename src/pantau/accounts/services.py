@@ -255,7 +255,7 @@ class AccountService:
             csrf_token=secrets.token_urlsafe(24),
             created_at=now,
             last_seen_at=now,
-            expires_at=now + timedelta(hours=self.settings.session_absolute_hours),
+            expires_at=now + self._lifetime(kind),
             origin=origin,
             user_agent=(user_agent or "")[:300],
         )
@@ -263,13 +263,24 @@ class AccountService:
         self.session.flush()
         return token, row
 
-    def resolve_session(self, token: str, *, kind: str) -> OfficerSession | None:
+    def _lifetime(self, kind: str) -> timedelta:
+        if kind == "device":
+            return timedelta(days=self.settings.device_token_days)
+        return timedelta(hours=self.settings.session_absolute_hours)
+
+    def _idle(self, kind: str) -> timedelta:
+        if kind == "device":
+            return timedelta(days=self.settings.device_idle_days)
+        return timedelta(minutes=self.settings.session_idle_minutes)
+
+    def resolve_session(self, token: str, *, kind: str | tuple[str, ...]) -> OfficerSession | None:
         """The live session for a token, or None when unknown, idle too long, too old or disabled."""
         row = self.session.get(OfficerSession, security.token_hash(token))
-        if row is None or row.kind != kind:
+        kinds = (kind,) if isinstance(kind, str) else kind
+        if row is None or row.kind not in kinds:
             return None
         now = utcnow()
-        idle = timedelta(minutes=self.settings.session_idle_minutes)
+        idle = self._idle(row.kind)
         if row.expires_at <= now or row.last_seen_at + idle <= now or not row.officer.active:
             self.session.delete(row)
             return None

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from pantau.accounts.models import Officer, Role
 from pantau.accounts.schemas import OfficerCreate, OfficerCreated, OfficerPublic, TokenPublic
+from pantau.accounts.services import AccountService
 from pantau.errors import PantauError
 from pantau.i18n import LANGUAGES
 from pantau.reference.services import ReferenceService
@@ -116,6 +117,27 @@ def console_home(request: Request, officer: ConsoleOfficer) -> Response:
 
 
 # --- API --------------------------------------------------------------------------------------
+def _token_for(
+    request: Request, accounts: AccountService, kind: str, username: str, password: str, otp: str
+) -> TokenPublic | JSONResponse:
+    origin = client_origin(request)
+    try:
+        officer = accounts.authenticate(username, password, otp, origin=origin)
+    except PantauError as exc:
+        # Returned, not raised, so that the failure count and the audit event are committed.
+        return JSONResponse({"detail": exc.as_dict(api_language(request))}, status_code=exc.status)
+    token, row = accounts.start_session(
+        officer, kind=kind, origin=origin, user_agent=request.headers.get("user-agent")
+    )
+    return TokenPublic(
+        access_token=token,
+        expires_at=row.expires_at,
+        role=officer.role.value,
+        username=officer.username,
+        office=officer.office_code,
+    )
+
+
 @router.post("/api/v1/auth/token", response_model=TokenPublic, tags=["auth"])
 def issue_token(
     request: Request,
@@ -125,16 +147,20 @@ def issue_token(
     otp: Annotated[str, Form(max_length=16)] = "",
 ) -> TokenPublic | JSONResponse:
     """Exchange username, password and one-time code for a bearer token (OAuth2 password style)."""
-    origin = client_origin(request)
-    try:
-        officer = accounts.authenticate(username, password, otp, origin=origin)
-    except PantauError as exc:
-        # Returned, not raised, so that the failure count and the audit event are committed.
-        return JSONResponse({"detail": exc.as_dict(api_language(request))}, status_code=exc.status)
-    token, row = accounts.start_session(
-        officer, kind="api", origin=origin, user_agent=request.headers.get("user-agent")
-    )
-    return TokenPublic(access_token=token, expires_at=row.expires_at)
+    return _token_for(request, accounts, "api", username, password, otp)
+
+
+@router.post("/api/v1/auth/device-token", response_model=TokenPublic, tags=["auth"])
+def issue_device_token(
+    request: Request,
+    accounts: AccountsDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    otp: Annotated[str, Form(max_length=16)] = "",
+) -> TokenPublic | JSONResponse:
+    """A long-lived token for a scanner phone, which must keep working offline between syncs
+    (PANTAU_DEVICE_TOKEN_DAYS). Disabling the account ends it like any other session."""
+    return _token_for(request, accounts, "device", username, password, otp)
 
 
 @router.post("/api/v1/auth/logout", status_code=204, tags=["auth"])

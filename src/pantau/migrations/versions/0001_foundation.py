@@ -112,7 +112,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("origin", sa.Text(), nullable=True),
         sa.Column("user_agent", sa.Text(), nullable=True),
-        sa.CheckConstraint("kind IN ('web','api')", name=op.f("ck_officer_session_kind")),
+        sa.CheckConstraint("kind IN ('web','api','device')", name=op.f("ck_officer_session_kind")),
         sa.ForeignKeyConstraint(
             ["officer_id"],
             ["officer.id"],
