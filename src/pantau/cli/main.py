@@ -124,6 +124,7 @@ def demo(
     for acc in DEMO_ACCOUNTS:
         table.add_row(acc.username, acc.role.value, acc.office)
     out.print(table)
+    out.print(f"Password for every demo account: [bold]{DEMO_PASSWORD}[/]")
     out.print(
         "Second factor: add the demo seeds to an authenticator app (`pantau demo enrol`), "
         "or print the current code with `pantau demo otp USERNAME`."
