@@ -5,6 +5,31 @@ A new domain adds its models module here."""
 from pantau.accounts.models import Officer, OfficerSession
 from pantau.audit.models import AuditEvent
 from pantau.db import Base
+from pantau.people.models import (
+    BanEntry,
+    Passport,
+    Person,
+    Refusal,
+    StatusChange,
+    Stay,
+    Sticker,
+)
 from pantau.reference.models import Checkpoint, Office
+from pantau.scans.models import Scan
 
-__all__ = ["AuditEvent", "Base", "Checkpoint", "Office", "Officer", "OfficerSession"]
+__all__ = [
+    "AuditEvent",
+    "BanEntry",
+    "Base",
+    "Checkpoint",
+    "Office",
+    "Officer",
+    "OfficerSession",
+    "Passport",
+    "Person",
+    "Refusal",
+    "Scan",
+    "StatusChange",
+    "Stay",
+    "Sticker",
+]

@@ -1,0 +1,54 @@
+"""Scans of stickers by authorised phones: who, where, when (device, fix and server time apart)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pantau.db import Base
+
+SCAN_KINDS = ("check", "check-in", "check-out", "exit")
+
+
+class Scan(Base):
+    """One scan. `id` is made by the phone, so a retried or re-synced scan is stored once.
+
+    Scans of unknown, revoked or forged stickers are kept too (with their verdict): they matter to
+    enforcement."""
+
+    __tablename__ = "scan"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    serial: Mapped[str | None] = mapped_column(sa.String(24), index=True)
+    stay_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("stay.id"))
+    person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("person.id"))
+    verdict: Mapped[str] = mapped_column(sa.String(20))
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    device_time: Mapped[datetime]  # the phone's clock when scanned, as reported
+    fix_time: Mapped[datetime | None]  # when the position was measured
+    received_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    device: Mapped[str] = mapped_column(sa.String(100))
+    scanner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("officer.id"))
+    scanner_role: Mapped[str] = mapped_column(sa.String(16))
+    scanner_office: Mapped[str] = mapped_column(sa.String(8))
+    flags: Mapped[list[str]] = mapped_column(ARRAY(sa.Text), default=list)  # e.g. clock-skew
+    qr_text: Mapped[str | None] = mapped_column(sa.Text)  # kept when the sticker is not ours
+    result: Mapped[dict[str, object]] = mapped_column(
+        JSONB, default=dict
+    )  # what the phone was told
+
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('check','check-in','check-out','exit')", name="kind"),
+        sa.CheckConstraint("lat IS NULL OR lat BETWEEN -90 AND 90", name="lat"),
+        sa.CheckConstraint("lon IS NULL OR lon BETWEEN -180 AND 180", name="lon"),
+        sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
+        sa.Index("ix_scan_person_time", "person_id", "device_time"),
+        sa.Index("ix_scan_stay_time", "stay_id", "device_time"),
+    )
