@@ -16,6 +16,7 @@ from pantau.people.models import (
 )
 from pantau.reference.models import Checkpoint, Office
 from pantau.scans.models import Scan
+from pantau.stickers.models import SigningKey
 
 __all__ = [
     "AuditEvent",
@@ -29,6 +30,7 @@ __all__ = [
     "Person",
     "Refusal",
     "Scan",
+    "SigningKey",
     "StatusChange",
     "Stay",
     "Sticker",
