@@ -10,11 +10,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Searching one format is about ten times faster than searching all (shared/DESIGN.md).
 QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    if hasattr(zxingcpp, "BarcodeFormats")
-    else zxingcpp.BarcodeFormat.QRCode
-)
-
 
 class NothingReadable(ValueError):
     """No QR code could be read from the input."""
