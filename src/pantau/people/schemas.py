@@ -1,0 +1,105 @@
+"""API shapes for arrivals, people, stays and the ban list."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pantau.people.models import Permit
+
+
+class ManualTraveller(BaseModel):
+    """Fields typed by hand when the MRZ cannot be read."""
+
+    surname: str = Field(min_length=1, max_length=80)
+    given_names: str = Field("", max_length=120)
+    nationality: str = Field(min_length=3, max_length=3, description="ICAO 9303 code, e.g. AUS")
+    birth_date: date
+    sex: str = Field(pattern="^[MFX]$")
+    document_number: str = Field(min_length=1, max_length=20)
+    document_type: str = Field("P", max_length=2)
+    issuing_state: str | None = Field(None, min_length=3, max_length=3)
+    expiry: date | None = None
+
+
+class ArrivalCreate(BaseModel):
+    mrz: str | None = Field(None, max_length=200, description="MRZ lines, newline-separated")
+    traveller: ManualTraveller | None = Field(None, description="Instead of the MRZ")
+    permit: Permit
+    checkpoint: str = Field(min_length=3, max_length=8)
+    arrived_at: datetime | None = Field(None, description="Default: now. ISO 8601 with offset.")
+    months: int | None = Field(None, ge=1, le=60, description="KITAS length: 6, 12 or 24")
+    match: str | None = Field(
+        None, description='Answer to a possible match: the person id, or "new"', max_length=40
+    )
+
+
+class StayPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    permit: str
+    checkpoint_code: str
+    office_code: str
+    arrived_at: datetime
+    last_day: date
+    extensions: int
+    status: str
+    departed_at: datetime | None
+
+
+class StickerPublic(BaseModel):
+    serial: str
+    qr_text: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+class ArrivalPublic(BaseModel):
+    person_id: uuid.UUID
+    new_person: bool
+    stay: StayPublic
+    sticker: StickerPublic
+
+
+class ExtensionCreate(BaseModel):
+    months: int | None = Field(None, ge=1, le=60, description="For KITAS/KITAP renewals")
+
+
+class DepartureCreate(BaseModel):
+    checkpoint: str = Field(min_length=3, max_length=8)
+    qr_text: str | None = Field(None, max_length=2000)
+    stay_id: uuid.UUID | None = None
+    departed_at: datetime | None = None
+
+
+class BanCreate(BaseModel):
+    surname: str = Field(min_length=1, max_length=80)
+    given_names: str = Field("", max_length=120)
+    nationality: str = Field(min_length=3, max_length=3)
+    birth_date: date | None = None
+    passport_number: str | None = Field(None, max_length=20)
+    starts_on: date
+    ends_on: date | None = None
+    legal_basis: str = Field(min_length=3, max_length=300)
+    reason: str = Field("", max_length=2000)
+
+
+class BanPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    nationality: str
+    starts_on: date
+    ends_on: date | None
+    legal_basis: str
+    reason: str
+    created_at: datetime
+    lifted_at: datetime | None
+
+
+class RefusalStat(BaseModel):
+    period: str
+    nationality: str
+    checkpoint: str
+    refusals: int
