@@ -31,6 +31,9 @@ VIEW_MODULES = [
     "pantau.accounts.views",
     "pantau.reference.views",
     "pantau.audit.views",
+    "pantau.people.views",
+    "pantau.stickers.views",
+    "pantau.scans.views",
 ]
 
 
@@ -61,6 +64,8 @@ def create_app(
     app.state.cipher = cipher
     app.state.templates = Jinja2Templates(directory=str(_package_dir("templates")))
     app.state.nav = []
+    # Called after scans are stored (alert rules plug in here); each runs isolated.
+    app.state.scan_hooks = []
     app.mount("/static", StaticFiles(directory=str(_package_dir("static"))), name="static")
     for module_name in VIEW_MODULES:
         module = importlib.import_module(module_name)

@@ -9,6 +9,9 @@ from typing import Any
 
 class PantauError(Exception):
     status: int = 400
+    # When True, the request's transaction is committed although the request fails: what the
+    # service recorded about the failure (a refused entry) must stay.
+    keep_changes: bool = False
 
     def __init__(
         self,
@@ -18,6 +21,7 @@ class PantauError(Exception):
         *,
         status: int | None = None,
         field: str | None = None,
+        keep_changes: bool = False,
         **extra: Any,
     ) -> None:
         super().__init__(en)
@@ -26,6 +30,7 @@ class PantauError(Exception):
         self.id_ = id or en
         self.field = field
         self.extra = extra
+        self.keep_changes = keep_changes
         if status is not None:
             self.status = status
 

@@ -17,6 +17,7 @@ from pantau.accounts.models import Officer, OfficerSession, Role
 from pantau.accounts.services import AccountService
 from pantau.audit.services import Actor
 from pantau.config import Settings
+from pantau.errors import PantauError
 from pantau.i18n import LANGUAGE_NAMES, pick_language, translator
 
 SESSION_COOKIE = "pantau_session"
@@ -67,9 +68,23 @@ def get_settings(request: Request) -> Settings:
 
 def get_db(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function"), so
-    that whatever a response acknowledges is durable."""
-    with request.app.state.session_factory() as session, session.begin():
-        yield session
+    that whatever a response acknowledges is durable. An error rolls it back - except a PantauError
+    marked `keep_changes` (a refused entry is itself a record that must stay)."""
+    with request.app.state.session_factory() as session:
+        session.begin()
+        try:
+            yield session
+        except PantauError as exc:
+            if exc.keep_changes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            session.commit()
 
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]

@@ -231,6 +231,7 @@ class PeopleService:
             "entry_banned",
             f"Entry refused: this person is on the entry-ban list ({ban.legal_basis}).",
             f"Masuk ditolak: orang ini ada dalam daftar penangkalan ({ban.legal_basis}).",
+            keep_changes=True,
             refusal_id=str(refusal.id),
             legal_basis=ban.legal_basis,
             ends_on=ban.ends_on.isoformat() if ban.ends_on else None,

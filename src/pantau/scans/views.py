@@ -11,6 +11,7 @@ from pantau.audit.services import record_event
 from pantau.errors import PantauError
 from pantau.scans.schemas import MAX_BATCH, ScanBatchResult, ScanPublic
 from pantau.scans.services import SCANNING_ROLES, ScanService
+from pantau.stickers.issue import DbStickerVerifier
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["scans"])
@@ -22,9 +23,7 @@ HistoryReader = Annotated[
 
 
 def scan_service(request: Request, db: SessionDep) -> ScanService:
-    return ScanService(
-        db, verifier=request.app.state.sticker_verifier, hooks=request.app.state.scan_hooks
-    )
+    return ScanService(db, verifier=DbStickerVerifier(db), hooks=request.app.state.scan_hooks)
 
 
 ScansDep = Annotated[ScanService, Depends(scan_service)]

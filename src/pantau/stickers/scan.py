@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 # Searching one format is about ten times faster than searching all (shared/DESIGN.md).
 QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
+
 class NothingReadable(ValueError):
     """No QR code could be read from the input."""
 

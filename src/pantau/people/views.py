@@ -1,0 +1,227 @@
+"""Arrivals, stays, departures and the ban list over the API (/api/v1)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from pantau.accounts.models import Officer, Role
+from pantau.audit.services import Actor
+from pantau.errors import NotFound, PantauError
+from pantau.people.bans import BanInput, BanService
+from pantau.people.models import BanEntry, Refusal, Stay, StayStatus, Sticker
+from pantau.people.mrz import parse_mrz
+from pantau.people.schemas import (
+    ArrivalCreate,
+    ArrivalPublic,
+    BanCreate,
+    BanPublic,
+    DepartureCreate,
+    ExtensionCreate,
+    ManualTraveller,
+    RefusalStat,
+    StayPublic,
+    StickerPublic,
+)
+from pantau.people.services import PeopleService, Traveller
+from pantau.people.stay_rules import extended_last_day, last_allowed_day
+from pantau.scans.services import Verification
+from pantau.stickers.issue import DbStickerIssuer, DbStickerVerifier
+from pantau.web import SessionDep, actor_of, require_roles
+
+router = APIRouter(tags=["people"])
+Staff = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))]
+
+
+def traveller_from(mrz: str | None, manual: ManualTraveller | None) -> Traveller:
+    if mrz:
+        m = parse_mrz(mrz)
+        return Traveller(
+            m.surname,
+            m.given_names,
+            m.nationality,
+            m.birth_date,
+            m.sex,
+            m.document_number,
+            m.document_type,
+            m.issuing_state,
+            m.expiry_date,
+        )
+    if manual is None:
+        raise PantauError(
+            "no_traveller",
+            "Give the MRZ, or the traveller's fields.",
+            "Isi MRZ, atau data pelintas.",
+            status=422,
+            field="mrz",
+        )
+    nat = manual.nationality.upper()
+    return Traveller(
+        manual.surname.upper().strip(),
+        manual.given_names.upper().strip(),
+        nat,
+        manual.birth_date,
+        manual.sex,
+        manual.document_number.upper().strip(),
+        manual.document_type.upper(),
+        (manual.issuing_state or nat).upper(),
+        manual.expiry,
+    )
+
+
+def people_service(request: Request, db: SessionDep, actor: Actor) -> PeopleService:
+    return PeopleService(
+        db,
+        cipher=request.app.state.cipher,
+        issuer=DbStickerIssuer(db, request.app.state.cipher, actor),
+        last_day=lambda p, at, zone, months: last_allowed_day(p, at, zone, months),
+    )
+
+
+def _actor(request: Request, officer: Staff) -> Actor:
+    return actor_of(request, officer)
+
+
+ActorDep = Annotated[Actor, Depends(_actor)]
+
+
+def _people(request: Request, db: SessionDep, actor: ActorDep) -> PeopleService:
+    return people_service(request, db, actor)
+
+
+PeopleDep = Annotated[PeopleService, Depends(_people)]
+
+
+@router.post("/api/v1/arrivals", response_model=ArrivalPublic, status_code=201)
+def register_arrival(body: ArrivalCreate, people: PeopleDep, actor: ActorDep) -> ArrivalPublic:
+    """Register an entry from the MRZ (or typed fields): ban-list check, stay, signed sticker.
+
+    403 `entry_banned` when the person is on the entry-ban list (the refusal is recorded);
+    409 `possible_match` when a person with the same name, birth date and nationality is known with
+    another passport: send again with `match` set to their id, or to "new"."""
+    traveller = traveller_from(body.mrz, body.traveller)
+    out = people.register_arrival(
+        traveller,
+        permit=body.permit,
+        checkpoint_code=body.checkpoint,
+        actor=actor,
+        arrived_at=body.arrived_at,
+        months=body.months,
+        match=body.match,
+    )
+    return ArrivalPublic(
+        person_id=out.person.id,
+        new_person=out.new_person,
+        stay=StayPublic.model_validate(out.stay),
+        sticker=StickerPublic(
+            serial=out.sticker.serial,
+            qr_text=out.sticker.qr_text,
+            issued_at=out.sticker.issued_at,
+            expires_at=out.sticker.expires_at,
+        ),
+    )
+
+
+@router.post("/api/v1/stays/{stay_id}/extend", response_model=StayPublic)
+def extend_stay(
+    stay_id: uuid.UUID, body: ExtensionCreate, people: PeopleDep, actor: ActorDep
+) -> Stay:
+    """Extend a permit under the rules; the new last day enters the status list."""
+    stay = people.stay(stay_id)
+    if stay.status is not StayStatus.ACTIVE:
+        raise PantauError(
+            "not_active",
+            "Only an open stay can be extended.",
+            "Hanya izin tinggal yang masih berjalan yang dapat diperpanjang.",
+            status=409,
+        )
+    new_last = extended_last_day(
+        stay.permit.value,
+        arrived_on=stay.arrived_at.date(),
+        last_day=stay.last_day,
+        extensions_so_far=stay.extensions,
+        months=body.months,
+    )
+    stay.extensions += 1
+    people.set_last_day(stay, new_last, actor=actor, tag="people:stay:extend")
+    return stay
+
+
+@router.post("/api/v1/departures", response_model=StayPublic)
+def record_departure(
+    request: Request, body: DepartureCreate, people: PeopleDep, actor: ActorDep, db: SessionDep
+) -> Stay:
+    """Record departure at an exit checkpoint by the sticker's QR text (or the stay id)."""
+    stay: Stay | None = None
+    if body.qr_text:
+        check: Verification = DbStickerVerifier(db).verify(body.qr_text, at=_now())
+        if check.outcome not in ("valid", "expired") or check.serial is None:
+            raise PantauError(
+                "bad_sticker",
+                f"The sticker does not verify ({check.outcome}).",
+                f"Stiker tidak sah ({check.outcome}).",
+                status=422,
+                field="qr_text",
+            )
+        sticker = db.get(Sticker, check.serial)
+        stay = sticker.stay if sticker else None
+    elif body.stay_id:
+        stay = db.get(Stay, body.stay_id)
+    if stay is None:
+        raise NotFound(
+            "unknown_stay",
+            "No stay found for this sticker.",
+            "Tidak ada izin tinggal untuk stiker ini.",
+        )
+    return people.depart(stay, checkpoint_code=body.checkpoint, actor=actor, at=body.departed_at)
+
+
+def _now() -> Any:
+    from pantau.db import utcnow
+
+    return utcnow()
+
+
+@router.get("/api/v1/bans", response_model=list[BanPublic])
+def list_bans(request: Request, db: SessionDep, officer: Staff) -> list[BanEntry]:
+    return BanService(db, cipher=request.app.state.cipher).list()
+
+
+@router.post("/api/v1/bans", response_model=BanPublic, status_code=201)
+def add_ban(request: Request, body: BanCreate, db: SessionDep, actor: ActorDep) -> BanEntry:
+    """Put a person on the entry-ban list (penangkalan) with its period and legal basis."""
+    return BanService(db, cipher=request.app.state.cipher).add(
+        BanInput(**body.model_dump()), actor=actor
+    )
+
+
+@router.get("/api/v1/statistics/refusals", response_model=list[RefusalStat])
+def refusal_statistics(
+    db: SessionDep,
+    officer: Staff,
+    start: Annotated[date | None, Query()] = None,
+    end: Annotated[date | None, Query()] = None,
+    period: Annotated[str, Query(pattern="^(month|year)$")] = "month",
+) -> list[RefusalStat]:
+    """Refusals at checkpoints by nationality, checkpoint and month (or year)."""
+    import sqlalchemy as sa
+
+    bucket = sa.func.to_char(
+        sa.func.date_trunc(period, Refusal.occurred_at), "YYYY-MM" if period == "month" else "YYYY"
+    )
+    q = (
+        sa.select(bucket, Refusal.nationality, Refusal.checkpoint_code, sa.func.count())
+        .group_by(bucket, Refusal.nationality, Refusal.checkpoint_code)
+        .order_by(bucket, sa.func.count().desc())
+    )
+    if start:
+        q = q.where(Refusal.occurred_at >= start)
+    if end:
+        q = q.where(Refusal.occurred_at < end)
+    return [
+        RefusalStat(period=p, nationality=n, checkpoint=c, refusals=k)
+        for p, n, c, k in db.execute(q)
+    ]

@@ -1,0 +1,197 @@
+"""Arrival at the checkpoint through the API: sticker issued and verifiable offline, bans refused
+and counted, returning persons matched, extensions and departures on the status list."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+from cryptography import x509
+
+from pantau.audit.models import AuditEvent
+from pantau.people.models import Person
+from pantau.people.mrz import build_td3
+from pantau.stickers.documents import StatusCache, TrustList
+from pantau.stickers.keys import KeyService
+from pantau.stickers.token import Outcome
+from pantau.stickers.verify import binding_matches, verify_token
+from tests.factories import PASSWORD, TEST_ACTOR, make_account
+
+MRZ = build_td3(
+    surname="Smith",
+    given_names="Jane",
+    number="PA1234567",
+    nationality="AUS",
+    birth_date=date(1990, 5, 17),
+    sex="F",
+    expiry_date=date(2031, 1, 1),
+)
+
+
+@pytest.fixture
+def officer_headers(app_client, accounts, db, cipher):
+    KeyService(db, cipher=cipher).init(["DPS", "CGK"], actor=TEST_ACTOR)
+    acc = make_account(accounts, "petugas.dps", office="NGR")
+    token = app_client.post(
+        "/api/v1/auth/token",
+        data={"username": "petugas.dps", "password": PASSWORD, "otp": acc.code()},
+    ).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def arrive(client, headers, mrz=MRZ, **extra):
+    body = {
+        "mrz": mrz,
+        "permit": "voa",
+        "checkpoint": "DPS",
+        "arrived_at": "2026-11-28T10:00:00+08:00",
+        **extra,
+    }
+    return client.post("/api/v1/arrivals", json=body, headers=headers)
+
+
+def trust_and_status(client, headers, since=0):
+    root = x509.load_pem_x509_certificate(client.get("/api/v1/trust-list/root").content)
+    trust = TrustList.from_document(client.get("/api/v1/trust-list", headers=headers).json(), root)
+    cache = StatusCache()
+    cache.apply(client.get(f"/api/v1/status-list?since={since}", headers=headers).json(), root)
+    return trust, cache
+
+
+def test_arrival_issues_a_sticker_that_verifies_offline(app_client, officer_headers, db):
+    res = arrive(app_client, officer_headers)
+    assert res.status_code == 201, res.text
+    body = res.json()
+    assert body["stay"]["last_day"] == "2026-12-27"  # VOA, 30 days, arrival day is day 1
+    trust, cache = trust_and_status(app_client, officer_headers)
+    result = verify_token(
+        body["sticker"]["qr_text"], trust, cache, at=datetime(2026, 11, 29, tzinfo=UTC)
+    )
+    assert result.outcome is Outcome.VALID and result.claims.serial == body["sticker"]["serial"]
+    assert binding_matches(
+        result.claims, document_number="PA1234567", nationality="AUS", birth_date=date(1990, 5, 17)
+    )
+    # The person's name and passport number are not stored in clear.
+    person = db.get(Person, body["person_id"])
+    assert b"SMITH" not in person.surname
+    tags = db.scalars(sa.select(AuditEvent.tag).where(AuditEvent.target == f"person:{person.id}"))
+    assert "people:arrival:register" in list(tags)
+
+
+def test_same_passport_is_the_same_person(app_client, officer_headers):
+    first = arrive(app_client, officer_headers).json()
+    again = arrive(app_client, officer_headers, arrived_at="2027-02-01T10:00:00+08:00").json()
+    assert again["person_id"] == first["person_id"] and again["new_person"] is False
+
+
+def test_new_passport_is_offered_as_a_possible_match(app_client, officer_headers):
+    first = arrive(app_client, officer_headers).json()
+    renewed = build_td3(
+        surname="Smith",
+        given_names="Jane",
+        number="PB7654321",
+        nationality="AUS",
+        birth_date=date(1990, 5, 17),
+        sex="F",
+        expiry_date=date(2036, 1, 1),
+    )
+    res = arrive(app_client, officer_headers, mrz=renewed)
+    assert res.status_code == 409
+    detail = res.json()["detail"]
+    assert detail["code"] == "possible_match"
+    assert detail["candidates"][0]["person_id"] == first["person_id"]
+    assert "SMITH" not in res.text  # the question shows no name
+    confirmed = arrive(app_client, officer_headers, mrz=renewed, match=first["person_id"])
+    assert confirmed.status_code == 201 and confirmed.json()["person_id"] == first["person_id"]
+
+
+def test_banned_person_is_refused_and_counted(app_client, officer_headers):
+    ban = app_client.post(
+        "/api/v1/bans",
+        headers=officer_headers,
+        json={
+            "surname": "SMITH",
+            "given_names": "JANE",
+            "nationality": "AUS",
+            "passport_number": "PA1234567",
+            "starts_on": "2026-01-01",
+            "ends_on": None,
+            "legal_basis": "UU 63/2024 Pasal 102",
+            "reason": "deported 2025",
+        },
+    )
+    assert ban.status_code == 201, ban.text
+    res = arrive(app_client, officer_headers)
+    assert res.status_code == 403
+    assert res.json()["detail"]["code"] == "entry_banned"
+    stats = app_client.get("/api/v1/statistics/refusals", headers=officer_headers).json()
+    assert {"period": "2026-11", "nationality": "AUS", "checkpoint": "DPS", "refusals": 1} in stats
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "field"),
+    [
+        (
+            {"mrz": MRZ.replace("PA1234567", "PA1234568"), "permit": "voa", "checkpoint": "DPS"},
+            422,
+            "document_number",
+        ),
+        ({"mrz": MRZ, "permit": "voa", "checkpoint": "XXX"}, 404, "checkpoint"),
+        ({"mrz": MRZ, "permit": "kitas", "checkpoint": "DPS", "months": 7}, 400, "months"),
+        ({"permit": "voa", "checkpoint": "DPS"}, 422, "mrz"),
+    ],
+)
+def test_bad_arrivals_are_refused_with_the_field(app_client, officer_headers, body, status, field):
+    res = app_client.post("/api/v1/arrivals", json=body, headers=officer_headers)
+    assert res.status_code == status, res.text
+    assert res.json()["detail"]["field"] == field
+
+
+def test_unknown_permit_is_a_422(app_client, officer_headers):
+    res = app_client.post(
+        "/api/v1/arrivals",
+        headers=officer_headers,
+        json={"mrz": MRZ, "permit": "tourist", "checkpoint": "DPS"},
+    )
+    assert res.status_code == 422 and "permit" in res.text
+
+
+def test_extension_and_departure_reach_the_status_list(app_client, officer_headers):
+    body = arrive(app_client, officer_headers).json()
+    stay_id, serial = body["stay"]["id"], body["sticker"]["serial"]
+    ext = app_client.post(f"/api/v1/stays/{stay_id}/extend", json={}, headers=officer_headers)
+    assert ext.status_code == 200 and ext.json()["last_day"] == "2027-01-26"
+    again = app_client.post(f"/api/v1/stays/{stay_id}/extend", json={}, headers=officer_headers)
+    assert again.status_code == 400 and again.json()["detail"]["code"] == "no_extension"
+    trust, cache = trust_and_status(app_client, officer_headers)
+    assert cache.last_day[serial] == date(2027, 1, 26)
+    result = verify_token(
+        body["sticker"]["qr_text"], trust, cache, at=datetime(2026, 12, 30, tzinfo=UTC)
+    )
+    assert result.valid and result.last_day == date(2027, 1, 26)
+    dep = app_client.post(
+        "/api/v1/departures",
+        headers=officer_headers,
+        json={"checkpoint": "CGK", "qr_text": body["sticker"]["qr_text"]},
+    )
+    assert dep.status_code == 200 and dep.json()["status"] == "departed"
+    twice = app_client.post(
+        "/api/v1/departures",
+        headers=officer_headers,
+        json={"checkpoint": "CGK", "qr_text": body["sticker"]["qr_text"]},
+    )
+    assert twice.status_code == 409
+
+
+def test_accommodation_cannot_register_arrivals(app_client, accounts, officer_headers):
+    make_account(accounts, "hotel.x", role="accommodation", with_otp=False)
+    token = app_client.post(
+        "/api/v1/auth/token", data={"username": "hotel.x", "password": PASSWORD}
+    ).json()["access_token"]
+    res = app_client.post(
+        "/api/v1/arrivals",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"mrz": MRZ, "permit": "voa", "checkpoint": "DPS"},
+    )
+    assert res.status_code == 403
