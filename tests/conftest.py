@@ -133,3 +133,12 @@ def app_client(
     )
     with TestClient(app, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+def cli_env(server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Environment for CLI tests: a fresh, unmigrated database and a data folder of their own."""
+    url = server.new_database(migrated=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path / "data"))
+    return url

@@ -15,14 +15,6 @@ from pantau.db import make_engine
 runner = CliRunner()
 
 
-@pytest.fixture
-def cli_env(server, tmp_path, monkeypatch):
-    url = server.new_database(migrated=False)
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("PANTAU_DATA_DIR", str(tmp_path / "data"))
-    return url
-
-
 def run(*args, input=None):
     return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 

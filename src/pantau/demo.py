@@ -16,7 +16,11 @@ from pantau import security
 from pantau.accounts.models import Officer, Role
 from pantau.accounts.services import TOTP_CONTEXT, AccountService
 from pantau.audit.services import Actor
+from pantau.config import Settings
+from pantau.people.demo import load_people_demo
+from pantau.pii import PiiCipher
 from pantau.reference.services import ReferenceService
+from pantau.stickers.keys import KeyService
 
 DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - published demo password, printed by `pantau demo`
 DEMO_ACTOR = Actor("demo", origin="cli")
@@ -50,12 +54,17 @@ def demo_account(username: str) -> DemoAccount | None:
     return next((a for a in DEMO_ACCOUNTS if a.username == username), None)
 
 
-def load_demo(session: Session, accounts: AccountService) -> list[str]:
+def load_demo(session: Session, settings: Settings, cipher: PiiCipher) -> list[str]:
     """Create what is missing; never touch what exists. Returns what was created."""
+    accounts = AccountService(session, settings=settings, cipher=cipher)
     created: list[str] = []
-    offices, checkpoints = ReferenceService(session).load_shipped()
+    reference = ReferenceService(session)
+    offices, checkpoints = reference.load_shipped()
     if offices or checkpoints:
         created.append(f"{offices} offices, {checkpoints} checkpoints")
+    codes = [c.code for c in reference.checkpoints()] + [o.code for o in reference.offices()]
+    if keys := KeyService(session, cipher=cipher).init(codes, actor=DEMO_ACTOR):
+        created.append(f"{len(keys)} signing keys")
     for acc in DEMO_ACCOUNTS:
         if accounts.by_username(acc.username) is not None:
             continue
@@ -71,6 +80,8 @@ def load_demo(session: Session, accounts: AccountService) -> list[str]:
         if new.officer.totp_secret is not None:
             new.officer.totp_secret = accounts.cipher.encrypt(acc.totp_secret, TOTP_CONTEXT)
         created.append(f"account {acc.username}")
+    if arrivals := load_people_demo(session, cipher, DEMO_ACTOR):
+        created.append(f"{arrivals} arrivals with stickers")
     return created
 
 

@@ -16,7 +16,6 @@ import uvicorn
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from pantau.accounts.services import AccountService
 from pantau.app import create_app
 from pantau.db import make_engine
 from pantau.demo import load_demo
@@ -59,7 +58,7 @@ def live_server(embedded_url, settings, cipher) -> Iterator[LiveServer]:
     engine = make_engine(url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     with factory() as s, s.begin():
-        load_demo(s, AccountService(s, settings=settings, cipher=cipher))
+        load_demo(s, settings, cipher)
     app = create_app(settings, engine=engine, cipher=cipher)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from pantau import __version__, migrate
-from pantau.cli import audit, db, user
+from pantau.cli import audit, db, keys, sticker, user
 from pantau.cli.common import engine, fail, friendly, out, settings, unit_of_work
 
 app = typer.Typer(
@@ -19,6 +19,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(user.app, name="user")
 app.add_typer(audit.app, name="audit")
+app.add_typer(keys.app, name="keys")
+app.add_typer(sticker.app, name="sticker")
 demo_app = typer.Typer(help="Demo data and demo accounts.", invoke_without_command=True)
 app.add_typer(demo_app, name="demo")
 
@@ -109,14 +111,13 @@ def demo(
     """Migrate, load reference and demo data (idempotent), print the demo accounts, then serve."""
     if ctx.invoked_subcommand is not None:
         return
-    from pantau.accounts.services import AccountService
     from pantau.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
     from pantau.keys import pii_cipher
 
     s = settings()
     migrate.upgrade(engine(s))
     with unit_of_work(s) as session:
-        created = load_demo(session, AccountService(session, settings=s, cipher=pii_cipher(s)))
+        created = load_demo(session, s, pii_cipher(s))
     out.print(
         "demo data: " + (", ".join(created) if created else "already loaded, nothing changed")
     )
