@@ -32,6 +32,7 @@ VIEW_MODULES = [
     "pantau.reference.views",
     "pantau.audit.views",
     "pantau.people.views",
+    "pantau.people.pages",
     "pantau.stickers.views",
     "pantau.scans.views",
 ]

@@ -95,3 +95,28 @@ def page(chromium):
     pg.set_default_timeout(10_000)
     yield pg
     context.close()
+
+
+@pytest.fixture(scope="module")
+def _session_cookies() -> dict[tuple[str, str], list[dict[str, object]]]:
+    return {}
+
+
+@pytest.fixture
+def login(page, live_server, _session_cookies):
+    """Sign in through the form once per user and server, then reuse the session cookie: a
+    one-time code cannot be used twice (replay protection), so tests must not sign in again
+    within the same 30 seconds."""
+    from tests.browser.test_console import sign_in
+
+    def _login(username: str) -> None:
+        key = (live_server.url, username)
+        if key in _session_cookies:
+            page.context.add_cookies(_session_cookies[key])
+            page.goto(f"{live_server.url}/console")
+            return
+        sign_in(page, live_server.url, username)
+        page.wait_for_url(f"{live_server.url}/console")
+        _session_cookies[key] = page.context.cookies()
+
+    return _login
