@@ -2,13 +2,17 @@
 
 pycose 1.1 cannot decode with cbor2 6 (shared/DESIGN.md), and the structure is small enough that
 owning it is clearer than pinning around it.
+
+Pantau accepts exactly the shape it makes: tag 18, protected header {1: -7, 4: kid} with an 8-byte
+kid, an empty unprotected header, a 64-byte r||s signature, and nothing after the structure. The
+decoder re-encodes what it read and refuses any difference, so one signed sticker has exactly one
+valid COSE encoding (cbor2 on its own ignores trailing bytes and accepts non-minimal lengths).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import cbor2
 from cryptography.exceptions import InvalidSignature
@@ -20,9 +24,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 )
 
 COSE_SIGN1_TAG = 18
-ALG, KID = 1, 4
+ALG, KID = 1, 4  # COSE header labels (RFC 9052 section 3.1)
 ES256 = -7
+KID_BYTES = 8
 _P256_BYTES = 32
+
+# A signing function: `data -> DER ECDSA signature`. A private key's sign, or a hardware module's.
+Sign = Callable[[bytes], bytes]
 
 
 class CoseError(ValueError):
@@ -38,6 +46,7 @@ class Sign1:
 
 
 def raw_signature(der: bytes) -> bytes:
+    """DER (what `cryptography` makes) to the fixed 64-byte r||s that COSE requires."""
     r, s = decode_dss_signature(der)
     return r.to_bytes(_P256_BYTES, "big") + s.to_bytes(_P256_BYTES, "big")
 
@@ -48,44 +57,68 @@ def der_signature(raw: bytes) -> bytes:
     return encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
 
 
+def key_signer(key: ec.EllipticCurvePrivateKey) -> Sign:
+    return lambda data: key.sign(data, ec.ECDSA(hashes.SHA256()))
+
+
+def protected_header(kid: bytes) -> bytes:
+    if len(kid) != KID_BYTES:
+        raise CoseError(f"kid must be {KID_BYTES} bytes")
+    # The key id sits in the protected header, so it is covered by the signature.
+    return cbor2.dumps({ALG: ES256, KID: kid})
+
+
 def _to_be_signed(protected: bytes, payload: bytes) -> bytes:
+    # Sig_structure (RFC 9052 section 4.4) with empty external_aad.
     return cbor2.dumps(["Signature1", protected, b"", payload])
 
 
-def sign1(payload: bytes, *, kid: bytes, signer: Any) -> bytes:
-    """`signer(data) -> DER signature` (a private key's sign, or a hardware module's)."""
-    # The key id sits in the protected header, so it is covered by the signature.
-    protected = cbor2.dumps({ALG: ES256, KID: kid})
+def _encode(protected: bytes, payload: bytes, signature: bytes) -> bytes:
+    return cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
+
+
+def sign1(payload: bytes, *, kid: bytes, signer: Sign) -> bytes:
+    protected = protected_header(kid)
     der = signer(_to_be_signed(protected, payload))
-    return cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, raw_signature(der)]))
+    return _encode(protected, payload, raw_signature(der))
 
 
-def decode_sign1(data: bytes) -> Sign1:
+def _fields(data: bytes) -> tuple[bytes, Mapping[object, object], bytes, bytes]:
     try:
         obj = cbor2.loads(data)
     except Exception as exc:  # cbor2 raises several types for malformed input
         raise CoseError(f"not CBOR: {exc}") from None
-    if isinstance(obj, cbor2.CBORTag):
-        if obj.tag != COSE_SIGN1_TAG:
-            raise CoseError(f"CBOR tag {obj.tag} is not COSE_Sign1")
-        obj = obj.value
+    if not isinstance(obj, cbor2.CBORTag) or obj.tag != COSE_SIGN1_TAG:
+        raise CoseError("not a tagged COSE_Sign1 (tag 18)")
     # cbor2 6 decodes arrays as tuples and maps as frozendicts; older releases as list and dict.
-    if not (isinstance(obj, (list, tuple)) and len(obj) == 4):
+    value = obj.value
+    if not (isinstance(value, (list, tuple)) and len(value) == 4):
         raise CoseError("COSE_Sign1 must be an array of four")
-    protected, unprotected, payload, signature = obj
-    if not all(isinstance(x, bytes) for x in (protected, payload, signature)) or not isinstance(
-        unprotected, Mapping
-    ):
+    protected, unprotected, payload, signature = value
+    if not all(isinstance(x, bytes) for x in (protected, payload, signature)):
         raise CoseError("COSE_Sign1 fields have the wrong types")
+    if not isinstance(unprotected, Mapping):
+        raise CoseError("unprotected header must be a map")
+    return protected, unprotected, payload, signature
+
+
+def decode_sign1(data: bytes) -> Sign1:
+    protected, unprotected, payload, signature = _fields(data)
+    if unprotected:
+        raise CoseError("unprotected header must be empty")
     try:
-        header = cbor2.loads(protected) if protected else {}
+        header = cbor2.loads(protected)
     except Exception:
         raise CoseError("protected header is not CBOR") from None
     if not isinstance(header, Mapping) or header.get(ALG) != ES256:
         raise CoseError("only ES256 is accepted")
-    kid = header.get(KID, unprotected.get(KID))
-    if not isinstance(kid, bytes):
-        raise CoseError("no key id")
+    kid = header.get(KID)
+    if not isinstance(kid, bytes) or len(kid) != KID_BYTES:
+        raise CoseError("no 8-byte key id in the protected header")
+    if set(header) != {ALG, KID} or protected_header(kid) != protected:
+        raise CoseError("protected header is not in canonical form")
+    if _encode(protected, payload, signature) != data:
+        raise CoseError("COSE_Sign1 is not in canonical form (or has trailing bytes)")
     return Sign1(protected, kid, payload, signature)
 
 
