@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from pantau.stickers.issue import pretty_serial
+from pantau.stickers.token import pretty_serial
 
 # A passport visa page is 125 x 88 mm; the label fits beside an entry stamp.
 LABEL_W, LABEL_H = 38 * mm, 48 * mm
