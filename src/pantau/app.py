@@ -35,6 +35,7 @@ VIEW_MODULES = [
     "pantau.people.pages",
     "pantau.stickers.views",
     "pantau.scans.views",
+    "pantau.alerts.views",
 ]
 
 
@@ -72,6 +73,8 @@ def create_app(
         module = importlib.import_module(module_name)
         app.include_router(module.router)
         app.state.nav.extend(getattr(module, "NAV", []))
+        if hasattr(module, "setup"):  # e.g. a scan hook
+            module.setup(app)
     _install_error_handlers(app)
     _install_security_headers(app)
     return app

@@ -3,6 +3,7 @@
 A new domain adds its models module here."""
 
 from pantau.accounts.models import Officer, OfficerSession
+from pantau.alerts.models import Alert
 from pantau.audit.models import AuditEvent
 from pantau.db import Base
 from pantau.people.models import (
@@ -19,6 +20,7 @@ from pantau.scans.models import Scan
 from pantau.stickers.models import SigningKey
 
 __all__ = [
+    "Alert",
     "AuditEvent",
     "BanEntry",
     "Base",

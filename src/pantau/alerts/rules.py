@@ -1,0 +1,348 @@
+"""Alert rules: small units in one registry, each tested on its own (shared/DESIGN.md).
+
+A rule looks at newly stored scans (`on_scans`) or at the time (`sweep`, run by a periodic job) and
+returns drafts; the engine deduplicates, routes and stores them. One failing rule is logged and
+skipped - it never stops ingestion or the other rules.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pantau.people.bans import BanService
+from pantau.people.models import Person, Stay, StayStatus
+from pantau.people.stay_rules import StayRules, overstay
+from pantau.pii import PiiCipher
+from pantau.reference.models import ZONES, Office
+from pantau.scans.models import Scan
+
+
+@dataclass
+class Draft:
+    kind: str
+    severity: str
+    dedup_key: str
+    summary: str
+    office_code: str | None = None  # None: the office nearest the evidence, else the stay's office
+    person_id: uuid.UUID | None = None
+    stay_id: uuid.UUID | None = None
+    serial: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    evidence: list[Scan] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    session: Session
+    now: datetime
+    cipher: PiiCipher | None = None
+    stay_rules: StayRules = field(default_factory=StayRules)
+
+
+class Rule:
+    kind: ClassVar[str]
+    severity: ClassVar[str] = "medium"
+
+    # A rule overrides one or both; the defaults find nothing.
+    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:  # noqa: ARG002
+        return []
+
+    def sweep(self, ctx: RuleContext) -> list[Draft]:  # noqa: ARG002
+        return []
+
+
+def _zone_of(session: Session, office_code: str) -> str:
+    office = session.get(Office, office_code)
+    return ZONES[office.zone if office else "WIB"]
+
+
+class OverstayRule(Rule):
+    """Past the last allowed day (local calendar): days over, the fee due, the 60-day threshold."""
+
+    kind = "overstay"
+    severity = "high"
+
+    def _draft(self, ctx: RuleContext, stay: Stay, evidence: list[Scan]) -> Draft | None:
+        over = overstay(
+            stay.last_day, ctx.now, _zone_of(ctx.session, stay.office_code), ctx.stay_rules
+        )
+        if over.days <= 0:
+            return None
+        action = "deportation and entry ban" if over.deportation else f"fee Rp {over.fee:,}"
+        return Draft(
+            self.kind,
+            self.severity,
+            f"overstay:{stay.id}",
+            f"Overstay: {over.days} day(s) past {stay.last_day} - {action}",
+            office_code=stay.office_code,
+            person_id=stay.person_id,
+            stay_id=stay.id,
+            details={
+                "days": over.days,
+                "fee": over.fee,
+                "deportation": over.deportation,
+                "last_day": stay.last_day.isoformat(),
+            },
+            evidence=evidence,
+        )
+
+    def sweep(self, ctx: RuleContext) -> list[Draft]:
+        # Cheap filter in SQL (a day of slack for the time zones), exact local-day check in Python.
+        stays = ctx.session.scalars(
+            sa.select(Stay).where(
+                Stay.status == StayStatus.ACTIVE, Stay.last_day < ctx.now.date() + timedelta(days=1)
+            )
+        )
+        return [d for s in stays if (d := self._draft(ctx, s, [])) is not None]
+
+    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
+        out = []
+        for scan in scans:
+            if scan.verdict == "overstay" and scan.stay_id:
+                stay = ctx.session.get(Stay, scan.stay_id)
+                if stay and (d := self._draft(ctx, stay, [scan])):
+                    out.append(d)
+        return out
+
+
+class EndingSoonRule(Rule):
+    """A permit ends within N days: long-stay holders get more notice than visitors."""
+
+    kind = "permit-ending"
+    severity = "low"
+    long_stay_days = 30
+    visit_days = 3
+
+    def sweep(self, ctx: RuleContext) -> list[Draft]:
+        horizon = ctx.now.date() + timedelta(days=self.long_stay_days)
+        out = []
+        for stay in ctx.session.scalars(
+            sa.select(Stay).where(
+                Stay.status == StayStatus.ACTIVE,
+                Stay.last_day <= horizon,
+                Stay.last_day >= ctx.now.date() - timedelta(days=1),
+            )
+        ):
+            today = ctx.now.astimezone(ZoneInfo(_zone_of(ctx.session, stay.office_code))).date()
+            left = (stay.last_day - today).days
+            window = (
+                self.long_stay_days if stay.permit.value in ("kitas", "kitap") else self.visit_days
+            )
+            if 0 <= left <= window:
+                out.append(
+                    Draft(
+                        self.kind,
+                        self.severity,
+                        f"ending:{stay.id}:{stay.last_day}",
+                        f"Permit ends in {left} day(s), on {stay.last_day}",
+                        office_code=stay.office_code,
+                        person_id=stay.person_id,
+                        stay_id=stay.id,
+                        details={"days_left": left},
+                    )
+                )
+        return out
+
+
+EARTH_KM = 6371.0
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_KM * math.asin(math.sqrt(h))
+
+
+class ImpossibleTravelRule(Rule):
+    """Two scans of one sticker whose distance and times need a speed no traveller has: a likely
+    copied sticker. Both accuracies and a margin are granted before judging."""
+
+    kind = "impossible-travel"
+    severity = "high"
+    max_kmh = 1000.0  # faster than any airliner door to door
+    margin_km = 5.0
+    min_km = 100.0  # below this, clock and GPS noise dominate
+
+    def required_kmh(self, a: Scan, b: Scan) -> float | None:
+        if None in (a.lat, a.lon, b.lat, b.lon):
+            return None
+        km = distance_km((a.lat, a.lon), (b.lat, b.lon))  # type: ignore[arg-type]
+        slack = (a.accuracy_m or 0) / 1000 + (b.accuracy_m or 0) / 1000 + self.margin_km
+        if km < self.min_km:
+            return None
+        hours = abs((b.device_time - a.device_time).total_seconds()) / 3600
+        return max(0.0, km - slack) / max(hours, 1 / 60)
+
+    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
+        out = []
+        for scan in scans:
+            if not scan.serial or scan.lat is None:
+                continue
+            window = timedelta(hours=24)
+            others = ctx.session.scalars(
+                sa.select(Scan)
+                .where(
+                    Scan.serial == scan.serial,
+                    Scan.id != scan.id,
+                    Scan.lat.is_not(None),
+                    Scan.device_time.between(scan.device_time - window, scan.device_time + window),
+                )
+                .order_by(Scan.device_time)
+            )
+            for other in others:
+                speed = self.required_kmh(other, scan)
+                if speed is not None and speed > self.max_kmh:
+                    out.append(
+                        Draft(
+                            self.kind,
+                            self.severity,
+                            f"copied:{scan.serial}",
+                            f"Sticker {scan.serial} seen {distance_km((other.lat, other.lon), (scan.lat, scan.lon)):.0f} km apart, "  # type: ignore[arg-type]
+                            f"needing {speed:.0f} km/h: likely copied",
+                            person_id=scan.person_id,
+                            stay_id=scan.stay_id,
+                            serial=scan.serial,
+                            details={"kmh": round(speed)},
+                            evidence=[other, scan],
+                        )
+                    )
+                    break
+        return out
+
+
+class VerdictRule(Rule):
+    """Scans whose verdict is itself a finding: revoked, departed, forged or unknown stickers."""
+
+    kind = "sticker-finding"
+    FINDINGS: ClassVar[dict[str, tuple[str, str, str]]] = {
+        "revoked": ("revoked-sticker-seen", "high", "Revoked sticker seen"),
+        "departed": ("seen-after-departure", "high", "Sticker seen after its holder departed"),
+        "cancelled": ("seen-after-departure", "high", "Sticker of a cancelled stay seen"),
+        "not-genuine": ("forged-sticker-seen", "high", "Forged or altered sticker seen"),
+        "unknown": ("unknown-sticker-seen", "medium", "Unknown sticker seen"),
+    }
+
+    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
+        out = []
+        for scan in scans:
+            finding = self.FINDINGS.get(scan.verdict)
+            if finding is None:
+                continue
+            kind, severity, summary = finding
+            subject = scan.serial or str(scan.id)
+            office = None
+            if scan.stay_id and scan.lat is None:
+                stay = ctx.session.get(Stay, scan.stay_id)
+                office = stay.office_code if stay else None
+            out.append(
+                Draft(
+                    kind,
+                    severity,
+                    f"{kind}:{subject}",
+                    f"{summary}: {subject}",
+                    office_code=office or (scan.scanner_office if scan.lat is None else None),
+                    person_id=scan.person_id,
+                    stay_id=scan.stay_id,
+                    serial=scan.serial,
+                    evidence=[scan],
+                )
+            )
+        return out
+
+
+class BannedSeenRule(Rule):
+    """A person on the entry-ban list is seen inside the country."""
+
+    kind = "banned-person-seen"
+    severity = "high"
+
+    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
+        if ctx.cipher is None:
+            return []
+        bans = BanService(ctx.session, cipher=ctx.cipher)
+        out = []
+        for scan in scans:
+            if scan.person_id is None:
+                continue
+            person = ctx.session.get(Person, scan.person_id)
+            ban = bans.active_match(
+                on=ctx.now.date(),
+                passport=None,
+                identity=person.identity_hash if person else None,
+                person_id=scan.person_id,
+            )
+            if ban is not None:
+                out.append(
+                    Draft(
+                        self.kind,
+                        self.severity,
+                        f"banned:{scan.person_id}",
+                        f"Person on the entry-ban list seen ({ban.legal_basis})",
+                        person_id=scan.person_id,
+                        serial=scan.serial,
+                        evidence=[scan],
+                    )
+                )
+        return out
+
+
+class NotSeenRule(Rule):
+    """A long-stay permit holder (KITAS/KITAP) not seen for N days."""
+
+    kind = "not-seen"
+    severity = "low"
+    days = 90
+
+    def sweep(self, ctx: RuleContext) -> list[Draft]:
+        since = ctx.now - timedelta(days=self.days)
+        last_seen = (
+            sa.select(sa.func.max(Scan.device_time))
+            .where(Scan.stay_id == Stay.id)
+            .correlate(Stay)
+            .scalar_subquery()
+        )
+        q = sa.select(Stay).where(
+            Stay.status == StayStatus.ACTIVE,
+            Stay.permit.in_(["kitas", "kitap"]),
+            Stay.arrived_at < since,
+            sa.func.coalesce(last_seen, Stay.arrived_at) < since,
+        )
+        return [
+            Draft(
+                self.kind,
+                self.severity,
+                f"not-seen:{s.id}",
+                f"Long-stay permit holder not seen for {self.days} days",
+                office_code=s.office_code,
+                person_id=s.person_id,
+                stay_id=s.id,
+            )
+            for s in ctx.session.scalars(q)
+        ]
+
+
+def default_rules() -> list[Rule]:
+    return [
+        OverstayRule(),
+        EndingSoonRule(),
+        ImpossibleTravelRule(),
+        VerdictRule(),
+        BannedSeenRule(),
+        NotSeenRule(),
+    ]
+
+
+def today_in(zone: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(zone)).date()

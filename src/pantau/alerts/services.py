@@ -1,0 +1,226 @@
+"""Running the rules, storing alerts once per subject, routing them, and their workflow."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from pantau.accounts.models import Officer, Role
+from pantau.alerts.models import OPEN_STATES, Alert
+from pantau.alerts.rules import Draft, Rule, RuleContext, default_rules, distance_km
+from pantau.audit.services import Actor, record_event
+from pantau.db import utcnow
+from pantau.errors import Conflict, Forbidden, NotFound, PantauError
+from pantau.people.models import Stay
+from pantau.pii import PiiCipher
+from pantau.reference.models import Office
+from pantau.scans.models import Scan
+
+log = logging.getLogger(__name__)
+DATA_CENTRE = "PST"
+TRANSITIONS = {
+    "acknowledge": ({"open"}, "acknowledged"),
+    "resolve": ({"open", "acknowledged"}, "resolved"),
+    "dismiss": ({"open", "acknowledged"}, "dismissed"),
+}
+
+
+class AlertEngine:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        cipher: PiiCipher | None = None,
+        rules: Sequence[Rule] | None = None,
+    ) -> None:
+        self.session = session
+        self.cipher = cipher
+        self.rules = list(rules) if rules is not None else default_rules()
+
+    def _ctx(self, now: datetime | None) -> RuleContext:
+        return RuleContext(self.session, now or utcnow(), self.cipher)
+
+    def on_scans(self, scans: Sequence[Scan], *, now: datetime | None = None) -> list[Alert]:
+        ctx = self._ctx(now)
+        return self._run(lambda rule: rule.on_scans(ctx, scans))
+
+    def sweep(self, *, now: datetime | None = None) -> list[Alert]:
+        ctx = self._ctx(now)
+        return self._run(lambda rule: rule.sweep(ctx))
+
+    def _run(self, call: object) -> list[Alert]:
+        stored: list[Alert] = []
+        for rule in self.rules:
+            try:
+                with self.session.begin_nested():
+                    drafts = call(rule)  # type: ignore[operator]
+                    stored.extend(self.store(d) for d in drafts)
+            except Exception:
+                log.exception("alert rule %s failed; the other rules still run", rule.kind)
+        return stored
+
+    # --- storing -----------------------------------------------------------------------------------
+    def route(self, draft: Draft) -> str:
+        """The office for the place of the evidence (the nearest office until boundaries are
+        loaded), else the stay's office, else the data centre."""
+        if draft.office_code:
+            return draft.office_code
+        where = next((s for s in reversed(draft.evidence) if s.lat is not None), None)
+        if where is not None:
+            offices = self.session.scalars(
+                sa.select(Office).where(
+                    Office.kind == "kanim", Office.active, Office.lat.is_not(None)
+                )
+            )
+            point = (float(where.lat or 0.0), float(where.lon or 0.0))
+            best = min(
+                offices,
+                default=None,
+                key=lambda o: distance_km(point, (float(o.lat or 0.0), float(o.lon or 0.0))),
+            )
+            if best is not None:
+                return best.code
+        if draft.stay_id:
+            stay = self.session.get(Stay, draft.stay_id)
+            if stay:
+                return stay.office_code
+        return DATA_CENTRE
+
+    def store(self, draft: Draft) -> Alert:
+        now = utcnow()
+        evidence = [s.id for s in draft.evidence]
+        stmt = (
+            insert(Alert)
+            .values(
+                id=uuid.uuid4(),
+                kind=draft.kind,
+                severity=draft.severity,
+                status="open",
+                office_code=self.route(draft),
+                person_id=draft.person_id,
+                stay_id=draft.stay_id,
+                serial=draft.serial,
+                dedup_key=draft.dedup_key,
+                summary=draft.summary,
+                details=draft.details,
+                evidence=evidence,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_update(
+                index_elements=["dedup_key"],
+                index_where=sa.text("status IN ('open','acknowledged')"),
+                set_={
+                    "evidence": sa.func.array_cat(
+                        Alert.evidence, sa.cast(evidence, Alert.evidence.type)
+                    ),
+                    "details": draft.details,
+                    "summary": draft.summary,
+                    "updated_at": now,
+                },
+            )
+            .returning(Alert.id)
+        )
+        alert_id = self.session.scalar(stmt)
+        alert = self.session.get(Alert, alert_id, populate_existing=True)
+        assert alert is not None
+        return alert
+
+
+class AlertService:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def visible_to(self, officer: Officer) -> sa.ColumnElement[bool]:
+        """Supervisors and administrators see the country; others their own office's alerts."""
+        if officer.role in (Role.ADMIN, Role.SUPERVISOR):
+            return sa.true()
+        return Alert.office_code == officer.office_code
+
+    def list(
+        self,
+        officer: Officer,
+        *,
+        person: uuid.UUID | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        office: str | None = None,
+        limit: int = 200,
+    ) -> list[Alert]:
+        q = sa.select(Alert).where(self.visible_to(officer))
+        if person:
+            q = q.where(Alert.person_id == person)
+        if kind:
+            q = q.where(Alert.kind == kind)
+        if status == "active":
+            q = q.where(Alert.status.in_(OPEN_STATES))
+        elif status:
+            q = q.where(Alert.status == status)
+        if office:
+            q = q.where(Alert.office_code == office.upper())
+        order = sa.case({"high": 0, "medium": 1, "low": 2}, value=Alert.severity)
+        return list(self.session.scalars(q.order_by(order, Alert.updated_at.desc()).limit(limit)))
+
+    def get(self, alert_id: uuid.UUID, officer: Officer) -> Alert:
+        alert = self.session.scalar(
+            sa.select(Alert).where(Alert.id == alert_id, self.visible_to(officer))
+        )
+        if alert is None:
+            raise NotFound(
+                "unknown_alert",
+                "No such alert for your office.",
+                "Peringatan tidak ditemukan untuk kantor Anda.",
+            )
+        return alert
+
+    def act(
+        self, alert_id: uuid.UUID, action: str, *, officer: Officer, actor: Actor, reason: str = ""
+    ) -> Alert:
+        if action not in TRANSITIONS:
+            raise PantauError(
+                "bad_action",
+                "Action is acknowledge, resolve or dismiss.",
+                "Tindakan: acknowledge, resolve, atau dismiss.",
+                field="action",
+            )
+        if officer.role is Role.PARTNER or officer.role is Role.ACCOMMODATION:
+            raise Forbidden(
+                "forbidden",
+                "Your role may not work alerts.",
+                "Peran Anda tidak dapat menangani peringatan.",
+            )
+        alert = self.get(alert_id, officer)
+        allowed_from, to = TRANSITIONS[action]
+        if alert.status not in allowed_from:
+            raise Conflict(
+                "bad_transition",
+                f"An alert that is {alert.status} cannot be {to}.",
+                f"Peringatan berstatus {alert.status} tidak dapat diubah ke {to}.",
+            )
+        if action == "dismiss" and len(reason.strip()) < 5:
+            raise PantauError(
+                "reason_required",
+                "Say why the alert is dismissed.",
+                "Sebutkan alasan peringatan diabaikan.",
+                field="reason",
+            )
+        alert.status = to
+        alert.updated_at = utcnow()
+        if to in ("resolved", "dismissed"):
+            alert.closed_at = alert.updated_at
+            alert.closed_by = officer.id
+            alert.close_reason = reason.strip() or None
+        record_event(
+            self.session,
+            f"alerts:alert:{action}",
+            actor=actor,
+            target=f"alert:{alert.id}",
+            details={"kind": alert.kind, "reason": reason.strip()},
+        )
+        return alert

@@ -1,0 +1,124 @@
+"""Alerts: the API (`GET /api/v1/alerts`, actions) and the office's inbox in the console."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from pantau.accounts.models import Officer, Role
+from pantau.alerts.models import Alert
+from pantau.alerts.services import AlertEngine, AlertService
+from pantau.errors import PantauError
+from pantau.scans.models import Scan
+from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+
+router = APIRouter()
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
+NAV = [NavItem("/console/alerts", "Alerts", STAFF)]
+StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
+StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
+
+
+def setup(app: FastAPI) -> None:
+    """Run the rules on every batch of stored scans (isolated from ingestion by the scan service)."""
+    cipher = app.state.cipher
+
+    def alert_hook(session: Session, scans: Sequence[Scan]) -> None:
+        AlertEngine(session, cipher=cipher).on_scans(scans)
+
+    app.state.scan_hooks.append(alert_hook)
+
+
+class AlertPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    kind: str
+    severity: str
+    status: str
+    office_code: str
+    person_id: uuid.UUID | None
+    serial: str | None
+    summary: str
+    details: dict[str, Any]
+    evidence: list[uuid.UUID]
+    created_at: Any
+    updated_at: Any
+    close_reason: str | None
+
+
+class AlertAction(BaseModel):
+    reason: str = ""
+
+
+@router.get("/api/v1/alerts", response_model=list[AlertPublic], tags=["alerts"])
+def list_alerts(
+    db: SessionDep,
+    officer: StaffApi,
+    person: Annotated[uuid.UUID | None, Query()] = None,
+    kind: Annotated[str | None, Query(max_length=32)] = None,
+    status: Annotated[
+        str | None, Query(pattern="^(open|acknowledged|resolved|dismissed|active)$")
+    ] = None,
+    office: Annotated[str | None, Query(max_length=8)] = None,
+) -> list[Alert]:
+    """Alerts for your office (supervisors: the country), most severe and recent first."""
+    return AlertService(db).list(officer, person=person, kind=kind, status=status, office=office)
+
+
+@router.post("/api/v1/alerts/{alert_id}/{action}", response_model=AlertPublic, tags=["alerts"])
+def act_on_alert(
+    request: Request,
+    alert_id: uuid.UUID,
+    action: str,
+    body: AlertAction,
+    db: SessionDep,
+    officer: StaffApi,
+) -> Alert:
+    """`acknowledge`, `resolve` or `dismiss` (a reason is required to dismiss)."""
+    return AlertService(db).act(
+        alert_id, action, officer=officer, actor=actor_of(request, officer), reason=body.reason
+    )
+
+
+@router.get("/console/alerts", response_class=HTMLResponse, include_in_schema=False)
+def inbox(
+    request: Request,
+    db: SessionDep,
+    officer: StaffPage,
+    status: Annotated[str, Query(pattern="^(active|resolved|dismissed)$")] = "active",
+) -> Response:
+    alerts = AlertService(db).list(officer, status=status)
+    return render(request, "alerts/inbox.html", alerts=alerts, status=status)
+
+
+@router.post("/console/alerts/{alert_id}/{action}", include_in_schema=False)
+def inbox_act(
+    request: Request,
+    alert_id: uuid.UUID,
+    action: str,
+    db: SessionDep,
+    officer: StaffPage,
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    try:
+        AlertService(db).act(
+            alert_id, action, officer=officer, actor=actor_of(request, officer), reason=reason
+        )
+    except PantauError as exc:
+        db.rollback()
+        alerts = AlertService(db).list(officer, status="active")
+        return render(
+            request,
+            "alerts/inbox.html",
+            status_code=exc.status,
+            alerts=alerts,
+            status="active",
+            error=exc.message(page_language(request)),
+        )
+    return RedirectResponse("/console/alerts", status_code=303)
