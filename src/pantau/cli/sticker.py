@@ -13,6 +13,12 @@ from pantau.stickers.scan import EXIT_UNREADABLE, EXIT_VALID, verify_command
 app = typer.Typer(help="Verify stickers offline.", no_args_is_help=True)
 
 
+@app.callback()
+def sticker() -> None:
+    """Verify stickers offline."""
+    # A callback keeps `verify` a subcommand even while it is the group's only command.
+
+
 @app.command()
 def verify(
     input: str = typer.Argument(

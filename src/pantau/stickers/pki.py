@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -177,6 +177,7 @@ class SignerInfo:
         return self.revoked_at is not None
 
 
+@runtime_checkable
 class KeyStore(Protocol):
     """Where the root and document-signer keys live. Private keys never leave as bytes: callers
     get signing functions, so a hardware module can implement this protocol later."""

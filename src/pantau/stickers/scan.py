@@ -114,11 +114,17 @@ def _claim_lines(result: Result, today: date) -> list[str]:
     return lines
 
 
-def _binding_line(result: Result, mrz: str) -> tuple[bool, str]:
-    from pantau.people.mrz import parse_mrz  # the MRZ parser belongs to the people package
+def _binding_line(result: Result, mrz: str) -> tuple[bool | None, str]:
+    """(matches?, line); None when the MRZ itself cannot be read."""
+    # The MRZ parser belongs to the people package; imported here so the rest needs no people code.
+    from pantau.people.mrz import MRZError, parse_mrz
 
-    assert result.claims is not None
-    m = parse_mrz(mrz)
+    if result.claims is None:
+        return None, "  passport binding: no claims to check"
+    try:
+        m = parse_mrz(mrz)
+    except MRZError as exc:
+        return None, f"MRZ not readable: {exc}"
     same = binding_matches(
         result.claims,
         document_number=m.document_number,
@@ -153,6 +159,8 @@ def verify_command(
     code = EXIT_VALID if result.valid else EXIT_NOT_VALID
     if mrz and result.claims is not None:
         same, line = _binding_line(result, mrz)
+        if same is None:
+            return EXIT_UNREADABLE, [*lines, line]
         lines.append(line)
         code = code if same else EXIT_NOT_VALID
     if not pinned:
