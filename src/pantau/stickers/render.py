@@ -22,19 +22,23 @@ LABEL_W, LABEL_H = 38 * mm, 48 * mm
 QR_SIZE = 34 * mm
 
 
-def qr(text: str) -> segno.QRCode:
-    return segno.make(text, error="q", micro=False)
+def qr(text: str, *, mask: int | None = None) -> segno.QRCode:
+    """`mask=None` lets segno pick the mask with the lowest penalty (ISO 18004), about 80% of the
+    cost (67 vs 329 a second for a 271-character token); a fixed mask still reads, but may leave
+    larger uniform areas. Keep the automatic choice for print; images are made once per sticker."""
+    # Level Q at least: segno raises it when a higher level fits the same version for free.
+    return segno.make(text, error="q", micro=False, mask=mask)
 
 
-def svg(text: str, *, scale: int = 4) -> bytes:
+def svg(text: str, *, scale: int = 4, mask: int | None = None) -> bytes:
     buf = io.BytesIO()
-    qr(text).save(buf, kind="svg", scale=scale, border=4, xmldecl=False)
+    qr(text, mask=mask).save(buf, kind="svg", scale=scale, border=4, xmldecl=False)
     return buf.getvalue()
 
 
-def png(text: str, *, scale: int = 6) -> bytes:
+def png(text: str, *, scale: int = 6, mask: int | None = None) -> bytes:
     buf = io.BytesIO()
-    qr(text).save(buf, kind="png", scale=scale, border=4)
+    qr(text, mask=mask).save(buf, kind="png", scale=scale, border=4)
     return buf.getvalue()
 
 
