@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -53,8 +54,7 @@ def verify_token(
     if signer is None:
         return Result(Outcome.UNKNOWN_KEY, kid=msg.kid)
     public = signer.cert.public_key()
-    assert isinstance(public, ec.EllipticCurvePublicKey)
-    if not verify_sign1(msg, public):
+    if not isinstance(public, ec.EllipticCurvePublicKey) or not verify_sign1(msg, public):
         return Result(Outcome.TAMPERED, kid=msg.kid)
     try:
         claims = decode_claims(msg.payload)
@@ -77,12 +77,10 @@ def binding_matches(
     claims: Claims, *, document_number: str, nationality: str, birth_date: date
 ) -> bool:
     """Offline check that the sticker belongs to the passport whose MRZ was read."""
-    return (
-        binding_value(
-            claims.bind_salt,
-            document_number=document_number,
-            nationality=nationality,
-            birth_date=birth_date,
-        )
-        == claims.binding
+    expected = binding_value(
+        claims.bind_salt,
+        document_number=document_number,
+        nationality=nationality,
+        birth_date=birth_date,
     )
+    return hmac.compare_digest(expected, claims.binding)
