@@ -18,8 +18,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pantau.people.bans import BanService
-from pantau.people.models import Person, Stay, StayStatus
+from pantau.people.models import BanEntry, Person, Stay, StayStatus
 from pantau.people.stay_rules import StayRules, overstay
 from pantau.pii import PiiCipher
 from pantau.reference.models import ZONES, Office
@@ -185,39 +184,59 @@ class ImpossibleTravelRule(Rule):
         hours = abs((b.device_time - a.device_time).total_seconds()) / 3600
         return max(0.0, km - slack) / max(hours, 1 / 60)
 
-    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
-        out = []
-        for scan in scans:
-            if not scan.serial or scan.lat is None:
-                continue
-            window = timedelta(hours=24)
-            others = ctx.session.scalars(
-                sa.select(Scan)
-                .where(
-                    Scan.serial == scan.serial,
-                    Scan.id != scan.id,
-                    Scan.lat.is_not(None),
-                    Scan.device_time.between(scan.device_time - window, scan.device_time + window),
-                )
-                .order_by(Scan.device_time)
+    window = timedelta(hours=24)
+
+    def _neighbours(self, ctx: RuleContext, scans: Sequence[Scan]) -> dict[str, list[Scan]]:
+        """Every positioned scan of the batch's stickers within the window: one query a batch."""
+        located = [s for s in scans if s.serial and s.lat is not None]
+        if not located:
+            return {}
+        low = min(s.device_time for s in located) - self.window
+        high = max(s.device_time for s in located) + self.window
+        rows = ctx.session.scalars(
+            sa.select(Scan)
+            .where(
+                Scan.serial.in_({s.serial for s in located}),
+                Scan.lat.is_not(None),
+                Scan.device_time.between(low, high),
             )
-            for other in others:
+            .order_by(Scan.device_time)
+        )
+        by_serial: dict[str, list[Scan]] = {}
+        for row in rows:
+            by_serial.setdefault(row.serial or "", []).append(row)
+        return by_serial
+
+    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
+        out: list[Draft] = []
+        flagged: set[str] = set()
+        neighbours = self._neighbours(ctx, scans)
+        for scan in scans:
+            if not scan.serial or scan.lat is None or scan.serial in flagged:
+                continue
+            for other in neighbours.get(scan.serial, []):
+                if other.id == scan.id or abs(other.device_time - scan.device_time) > self.window:
+                    continue
                 speed = self.required_kmh(other, scan)
                 if speed is not None and speed > self.max_kmh:
+                    km = distance_km(
+                        (other.lat or 0.0, other.lon or 0.0), (scan.lat, scan.lon or 0.0)
+                    )
                     out.append(
                         Draft(
                             self.kind,
                             self.severity,
                             f"copied:{scan.serial}",
-                            f"Sticker {scan.serial} seen {distance_km((other.lat, other.lon), (scan.lat, scan.lon)):.0f} km apart, "  # type: ignore[arg-type]
-                            f"needing {speed:.0f} km/h: likely copied",
+                            f"Sticker {scan.serial} seen {km:.0f} km apart, needing {speed:.0f} km/h: "
+                            "likely copied",
                             person_id=scan.person_id,
                             stay_id=scan.stay_id,
                             serial=scan.serial,
-                            details={"kmh": round(speed)},
+                            details={"kmh": round(speed), "km": round(km)},
                             evidence=[other, scan],
                         )
                     )
+                    flagged.add(scan.serial)
                     break
         return out
 
@@ -269,33 +288,39 @@ class BannedSeenRule(Rule):
     severity = "high"
 
     def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
-        if ctx.cipher is None:
+        ids = {s.person_id for s in scans if s.person_id}
+        if not ids:
             return []
-        bans = BanService(ctx.session, cipher=ctx.cipher)
-        out = []
-        for scan in scans:
-            if scan.person_id is None:
-                continue
-            person = ctx.session.get(Person, scan.person_id)
-            ban = bans.active_match(
-                on=ctx.now.date(),
-                passport=None,
-                identity=person.identity_hash if person else None,
-                person_id=scan.person_id,
+        today = ctx.now.date()
+        hits = ctx.session.execute(
+            sa.select(Person.id, BanEntry.legal_basis)
+            .join(
+                BanEntry,
+                sa.or_(
+                    BanEntry.person_id == Person.id, BanEntry.identity_hash == Person.identity_hash
+                ),
             )
-            if ban is not None:
-                out.append(
-                    Draft(
-                        self.kind,
-                        self.severity,
-                        f"banned:{scan.person_id}",
-                        f"Person on the entry-ban list seen ({ban.legal_basis})",
-                        person_id=scan.person_id,
-                        serial=scan.serial,
-                        evidence=[scan],
-                    )
-                )
-        return out
+            .where(
+                Person.id.in_(ids),
+                BanEntry.lifted_at.is_(None),
+                BanEntry.starts_on <= today,
+                sa.or_(BanEntry.ends_on.is_(None), BanEntry.ends_on >= today),
+            )
+        ).all()
+        banned = dict(hits)
+        return [
+            Draft(
+                self.kind,
+                self.severity,
+                f"banned:{scan.person_id}",
+                f"Person on the entry-ban list seen ({banned[scan.person_id]})",
+                person_id=scan.person_id,
+                serial=scan.serial,
+                evidence=[scan],
+            )
+            for scan in scans
+            if scan.person_id in banned
+        ]
 
 
 class NotSeenRule(Rule):

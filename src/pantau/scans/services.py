@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from pantau.accounts.models import Officer, Role
 from pantau.db import utcnow
@@ -83,6 +83,9 @@ class ScanService:
         self.verifier = verifier
         self.rules = rules or ScanRules()
         self.hooks = hooks
+        self._checks: dict[str, Verification] = {}
+        self._stickers: dict[str, Sticker] = {}
+        self._zones: dict[str, str] = {}
 
     def ingest(self, raw: Sequence[dict[str, Any]], *, scanner: Officer) -> list[ScanResult]:
         now = utcnow()
@@ -95,6 +98,7 @@ class ScanService:
             else:
                 valid.append((i, *parsed))
         stored = self._known({s.id for _, s, _ in valid})
+        self._prefetch([s for _, s, _ in valid if s.id not in stored])
         rows: list[tuple[int, Scan]] = []
         seen: set[uuid.UUID] = set()
         for i, scan_in, flags in valid:
@@ -181,14 +185,37 @@ class ScanService:
             result=result,
         )
 
+    def _prefetch(self, scans: list[ScanIn]) -> None:
+        """Verify each QR text once and load the batch's stickers and stays in one query, so that
+        a batch of 500 costs a handful of round trips, not thousands."""
+        serials: set[str] = set()
+        for s in scans:
+            if s.qr_text and s.qr_text not in self._checks:
+                self._checks[s.qr_text] = self.verifier.verify(s.qr_text, at=s.device_time)
+            serial = self._checks[s.qr_text].serial if s.qr_text else s.serial
+            if serial:
+                serials.add(serial)
+        if serials:
+            # Held here: the session's identity map only keeps objects someone references.
+            q = (
+                sa.select(Sticker)
+                .options(joinedload(Sticker.stay))
+                .where(Sticker.serial.in_(serials))
+            )
+            self._stickers.update({s.serial: s for s in self.session.scalars(q)})
+
     def _verdict(self, scan_in: ScanIn) -> tuple[str, str | None, Sticker | None, dict[str, Any]]:
         serial = scan_in.serial
         if scan_in.qr_text:
-            check = self.verifier.verify(scan_in.qr_text, at=scan_in.device_time)
+            check = self._checks.get(scan_in.qr_text) or self.verifier.verify(
+                scan_in.qr_text, at=scan_in.device_time
+            )
             serial = check.serial or serial
             if check.outcome != "valid" and check.outcome != "expired":
                 return _OUTCOME_VERDICT.get(check.outcome, "not-genuine"), serial, None, {}
-        sticker = self.session.get(Sticker, serial) if serial else None
+        sticker = (
+            (self._stickers.get(serial) or self.session.get(Sticker, serial)) if serial else None
+        )
         if sticker is None:
             return "unknown", serial, None, {}
         stay = sticker.stay
@@ -205,8 +232,9 @@ class ScanService:
         return self._validity(stay, scan_in.device_time), serial, sticker, extra
 
     def _validity(self, stay: Stay, at: datetime) -> str:
-        office = self.session.get(Office, stay.office_code)
-        zone = ZoneInfo(ZONES[office.zone if office else "WIB"])
+        if not self._zones:
+            self._zones = {o.code: o.zone for o in self.session.scalars(sa.select(Office))}
+        zone = ZoneInfo(ZONES[self._zones.get(stay.office_code, "WIB")])
         local_day: date = at.astimezone(zone).date()
         if local_day > stay.last_day:
             return "overstay"
@@ -220,8 +248,11 @@ class ScanService:
             return set()
         cols = [c.key for c in Scan.__table__.columns]
         values = [{c: getattr(r, c) for c in cols} for r in rows]
-        stmt = insert(Scan).values(values).on_conflict_do_nothing(index_elements=["id"])
-        return set(self.session.scalars(stmt.returning(Scan.id)))
+        # Core insert with a parameter list: SQLAlchemy batches it as multi-row VALUES
+        # ("insertmanyvalues") without the ORM's per-row bookkeeping.
+        table = sa.Table("scan", Scan.metadata)  # the same Table object, typed as one
+        stmt = insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
+        return set(self.session.connection().execute(stmt, values).scalars())
 
     def _run_hooks(self, rows: list[Scan]) -> None:
         for hook in self.hooks:
