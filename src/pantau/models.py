@@ -6,6 +6,7 @@ from pantau.accounts.models import Officer, OfficerSession
 from pantau.alerts.models import Alert
 from pantau.audit.models import AuditEvent
 from pantau.db import Base
+from pantau.notify import Notification
 from pantau.people.models import (
     BanEntry,
     Passport,
@@ -15,6 +16,18 @@ from pantau.people.models import (
     Stay,
     Sticker,
 )
+from pantau.queue.models import (
+    Booking,
+    QueueClosure,
+    QueueCounter,
+    QueueOffice,
+    QueueOpening,
+    QueueQuota,
+    QueueSession,
+    QueueSlot,
+    QueueStrike,
+)
+from pantau.ratelimit import RateLimitHit
 from pantau.reference.models import Checkpoint, Office
 from pantau.scans.models import Scan
 from pantau.stickers.models import SigningKey
@@ -24,12 +37,23 @@ __all__ = [
     "AuditEvent",
     "BanEntry",
     "Base",
+    "Booking",
     "Checkpoint",
+    "Notification",
     "Office",
     "Officer",
     "OfficerSession",
     "Passport",
     "Person",
+    "QueueClosure",
+    "QueueCounter",
+    "QueueOffice",
+    "QueueOpening",
+    "QueueQuota",
+    "QueueSession",
+    "QueueSlot",
+    "QueueStrike",
+    "RateLimitHit",
     "Refusal",
     "Scan",
     "SigningKey",

@@ -1,0 +1,1 @@
+"""APPAPO: the citizens' passport-queue booking (antrean paspor)."""
