@@ -36,6 +36,10 @@ VIEW_MODULES = [
     "pantau.stickers.views",
     "pantau.scans.views",
     "pantau.alerts.views",
+    "pantau.maps.views",
+    "pantau.queue.views",
+    "pantau.queue.desk_views",
+    "pantau.queue.api",
 ]
 
 

@@ -19,6 +19,7 @@ from pantau.audit.services import Actor
 from pantau.config import Settings
 from pantau.people.demo import load_people_demo
 from pantau.pii import PiiCipher
+from pantau.queue.demo import load_queue_demo
 from pantau.reference.services import ReferenceService
 from pantau.stickers.keys import KeyService
 
@@ -82,6 +83,8 @@ def load_demo(session: Session, settings: Settings, cipher: PiiCipher) -> list[s
         created.append(f"account {acc.username}")
     if arrivals := load_people_demo(session, cipher, DEMO_ACTOR):
         created.append(f"{arrivals} arrivals with stickers")
+    if queue_offices := load_queue_demo(session):
+        created.append(f"{queue_offices} offices taking passport-queue bookings")
     return created
 
 

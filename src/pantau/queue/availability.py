@@ -139,3 +139,34 @@ SERVICE_LABELS = {
     ServiceKind.RENEWAL.value: "Passport renewal",
     ServiceKind.REPLACEMENT.value: "Replacement (lost or damaged)",
 }
+
+STATE_LABELS = {
+    "open": "open",
+    "waiting": "waiting room",
+    "announced": "announced",
+    "full": "full",
+    "closed": "closed",
+}
+STATUS_LABELS = {
+    "pending": "waiting for the code",
+    "waiting": "in the waiting room",
+    "lost": "no seat in the draw",
+    "expired": "expired",
+    "booked": "booked",
+    "checked_in": "checked in",
+    "called": "called",
+    "done": "served",
+    "no_show": "did not come",
+    "cancelled": "cancelled",
+}
+PRIORITY_LABELS = {
+    "elderly": "Aged 60 or more",
+    "disability": "Person with a disability",
+    "child": "Child under 5",
+}
+LABELS = {
+    "services": SERVICE_LABELS,
+    "states": STATE_LABELS,
+    "statuses": STATUS_LABELS,
+    "priorities": PRIORITY_LABELS,
+}
