@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import httpx
 
@@ -36,6 +38,10 @@ def test_officer_registers_arrival_and_prints_sticker(live_server, page, login):
     page.click("text=Halaman orang")
     assert "OKAFOR" in page.locator("h1").inner_text()
     assert page.locator("td.mono", has_text="A09876543").count() == 1
+    page.wait_for_selector(
+        "#track-map.leaflet-container"
+    )  # the track map is drawn (Leaflet, served locally)
+    page.screenshot(path=str(Path(tempfile.gettempdir()) / "pantau-person.png"), full_page=True)
 
 
 def test_bad_mrz_says_which_field(live_server, page, login):
@@ -53,3 +59,12 @@ def test_bad_mrz_says_which_field(live_server, page, login):
     page.fill("#mrz", mrz.replace("A09876543", "A09876549"))
     page.click("text=Catat dan terbitkan stiker")
     assert "nomor dokumen" in page.locator("[role=alert]").inner_text()
+
+
+def test_live_map_draws_without_internet_tiles(live_server, page, login):
+    login("supervisor")
+    page.goto(f"{live_server.url}/console/map")
+    page.wait_for_selector("#live-map.leaflet-container")
+    assert page.locator("#live-map.plain-map").count() == 1  # no tile server: plain background
+    page.wait_for_function("document.getElementById('live-map').dataset.cells !== undefined")
+    assert page.locator("#live-map canvas").count() >= 1  # checkpoints and cells drawn on a canvas

@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pantau.accounts.models import Officer, Role
 from pantau.db import utcnow
 from pantau.errors import PantauError
+from pantau.maps.services import track
+from pantau.maps.views import checkpoint_points
 from pantau.people.bans import BanInput, BanService
 from pantau.people.identity import passport_hash
 from pantau.people.models import Passport, Permit, Refusal
@@ -152,7 +154,15 @@ def person_page(
         .order_by(Scan.device_time.desc())
         .limit(200)
     ).all()
-    return render(request, "people/person.html", r=record, scans=scans, pretty_serial=pretty_serial)
+    return render(
+        request,
+        "people/person.html",
+        r=record,
+        scans=scans,
+        pretty_serial=pretty_serial,
+        track=track(db, person_id),
+        checkpoints=checkpoint_points(ReferenceService(db)),
+    )
 
 
 @router.get("/console/bans", response_class=HTMLResponse)

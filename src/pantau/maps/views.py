@@ -1,0 +1,63 @@
+"""The live map of recent scans (console) and its data API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pantau.accounts.models import Officer, Role
+from pantau.db import utcnow
+from pantau.maps.services import clustered_scans
+from pantau.people.models import Permit
+from pantau.reference.services import ReferenceService
+from pantau.web import NavItem, SessionDep, render, require_roles
+
+router = APIRouter()
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
+NAV = [NavItem("/console/map", "Map", STAFF)]
+StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
+StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
+
+
+@router.get("/api/v1/map/scans", tags=["maps"])
+def map_scans(
+    db: SessionDep,
+    officer: StaffApi,
+    hours: Annotated[int, Query(ge=1, le=24 * 30)] = 24,
+    zoom: Annotated[int, Query(ge=0, le=20)] = 5,
+    office: Annotated[str | None, Query(max_length=8)] = None,
+    nationality: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
+    permit: Annotated[Permit | None, Query()] = None,
+) -> dict[str, Any]:
+    """Scans of the last `hours`, clustered on a grid that suits `zoom`. Officers see their office's
+    stays unless they ask for another office (supervisors: everything)."""
+    if officer.role is Role.OFFICER and office is None:
+        office = officer.office_code
+    cells = clustered_scans(
+        db,
+        since=utcnow() - timedelta(hours=hours),
+        zoom=zoom,
+        office=office,
+        nationality=nationality,
+        permit=permit.value if permit else None,
+    )
+    return {"cells": cells, "hours": hours, "zoom": zoom}
+
+
+@router.get("/console/map", response_class=HTMLResponse, include_in_schema=False)
+def map_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+    ref = ReferenceService(db)
+    return render(
+        request,
+        "maps/live.html",
+        offices=ref.offices(),
+        permits=list(Permit),
+        checkpoints=checkpoint_points(ref),
+    )
+
+
+def checkpoint_points(ref: ReferenceService) -> list[dict[str, Any]]:
+    return [{"code": c.code, "name": c.name, "lat": c.lat, "lon": c.lon} for c in ref.checkpoints()]
