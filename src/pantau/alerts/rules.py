@@ -7,7 +7,6 @@ skipped - it never stops ingestion or the other rules.
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from pantau.people.models import BanEntry, Person, Stay, StayStatus
 from pantau.people.stay_rules import StayRules, overstay
 from pantau.pii import PiiCipher
+from pantau.reference.geo import distance_km
 from pantau.reference.models import ZONES, Office
 from pantau.scans.models import Scan
 
@@ -150,18 +150,6 @@ class EndingSoonRule(Rule):
                     )
                 )
         return out
-
-
-EARTH_KM = 6371.0
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_KM * math.asin(math.sqrt(h))
 
 
 class ImpossibleTravelRule(Rule):

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
 from pantau.alerts.models import OPEN_STATES, Alert
-from pantau.alerts.rules import Draft, Rule, RuleContext, default_rules, distance_km
+from pantau.alerts.rules import Draft, Rule, RuleContext, default_rules
 from pantau.audit.services import Actor, record_event
 from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.people.models import Stay
 from pantau.pii import PiiCipher
-from pantau.reference.models import Office
+from pantau.reference.geo import nearest_office
 from pantau.scans.models import Scan
 
 log = logging.getLogger(__name__)
@@ -72,20 +72,10 @@ class AlertEngine:
         if draft.office_code:
             return draft.office_code
         where = next((s for s in reversed(draft.evidence) if s.lat is not None), None)
-        if where is not None:
-            offices = self.session.scalars(
-                sa.select(Office).where(
-                    Office.kind == "kanim", Office.active, Office.lat.is_not(None)
-                )
-            )
-            point = (float(where.lat or 0.0), float(where.lon or 0.0))
-            best = min(
-                offices,
-                default=None,
-                key=lambda o: distance_km(point, (float(o.lat or 0.0), float(o.lon or 0.0))),
-            )
-            if best is not None:
-                return best.code
+        if where is not None and where.lat is not None and where.lon is not None:
+            code = nearest_office(self.session, where.lat, where.lon)
+            if code is not None:
+                return code
         if draft.stay_id:
             stay = self.session.get(Stay, draft.stay_id)
             if stay:
