@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Modules with `register(app: procrastinate.App)`. A new domain adds one line here.
-TASK_MODULES: list[str] = ["pantau.maintenance", "pantau.alerts.tasks"]
+TASK_MODULES: list[str] = ["pantau.maintenance", "pantau.alerts.tasks", "pantau.queue.tasks"]
 
 
 @dataclass(frozen=True)

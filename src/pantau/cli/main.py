@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from pantau import __version__, migrate
-from pantau.cli import audit, db, keys, sticker, user
+from pantau.cli import audit, db, keys, queue, sticker, user
 from pantau.cli.common import engine, fail, friendly, out, settings, unit_of_work
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(sticker.app, name="sticker")
+app.add_typer(queue.app, name="queue")
 demo_app = typer.Typer(help="Demo data and demo accounts.", invoke_without_command=True)
 app.add_typer(demo_app, name="demo")
 
