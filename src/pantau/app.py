@@ -37,6 +37,8 @@ VIEW_MODULES = [
     "pantau.scans.views",
     "pantau.alerts.views",
     "pantau.maps.views",
+    "pantau.cases.public",
+    "pantau.cases.views",
     "pantau.queue.views",
     "pantau.queue.desk_views",
     "pantau.queue.api",

@@ -5,6 +5,7 @@ A new domain adds its models module here."""
 from pantau.accounts.models import Officer, OfficerSession
 from pantau.alerts.models import Alert
 from pantau.audit.models import AuditEvent
+from pantau.cases.models import Action, Case, CaseEntry, Report, ReportPhoto
 from pantau.db import Base
 from pantau.notify import Notification
 from pantau.people.models import (
@@ -33,11 +34,14 @@ from pantau.scans.models import Scan
 from pantau.stickers.models import SigningKey
 
 __all__ = [
+    "Action",
     "Alert",
     "AuditEvent",
     "BanEntry",
     "Base",
     "Booking",
+    "Case",
+    "CaseEntry",
     "Checkpoint",
     "Notification",
     "Office",
@@ -55,6 +59,8 @@ __all__ = [
     "QueueStrike",
     "RateLimitHit",
     "Refusal",
+    "Report",
+    "ReportPhoto",
     "Scan",
     "SigningKey",
     "StatusChange",

@@ -1,0 +1,337 @@
+"""Cases and TAK actions. A deportation, once a second officer approves it, closes the stay, revokes
+the sticker (which enters the status list, so scanners refuse it) and proposes an entry ban."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pantau.accounts.models import Officer, Role
+from pantau.alerts.models import Alert
+from pantau.audit.services import Actor, record_event
+from pantau.cases.models import CASE_FLOW, Action, Case, CaseEntry, Report
+from pantau.db import utcnow
+from pantau.errors import Conflict, Forbidden, NotFound, PantauError
+from pantau.people.bans import BanInput, BanService
+from pantau.people.models import Person, Stay, StayStatus
+from pantau.people.services import GIVEN, SURNAME, PeopleService
+from pantau.pii import PiiCipher
+
+SERIOUS = {"deportation", "entry-ban", "permit-cancellation"}  # need a second officer
+BAN_YEARS_AFTER_DEPORTATION = 6  # proposed length; the approving officer may change it
+STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)
+
+
+def _scope(officer: Officer) -> sa.ColumnElement[bool]:
+    if officer.role in (Role.ADMIN, Role.SUPERVISOR):
+        return sa.true()
+    return Case.office_code == officer.office_code
+
+
+class CaseService:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def open(
+        self,
+        *,
+        title: str,
+        officer: Officer,
+        actor: Actor,
+        report_id: uuid.UUID | None = None,
+        alert_id: uuid.UUID | None = None,
+    ) -> Case:
+        office, source = officer.office_code, "officer"
+        if report_id:
+            report = self.session.get(Report, report_id)
+            if report is None:
+                raise NotFound("unknown_report", "No such report.", "Laporan tidak ditemukan.")
+            office, source, report.status = report.office_code, "report", "in-progress"
+        elif alert_id:
+            alert = self.session.get(Alert, alert_id)
+            if alert is None:
+                raise NotFound("unknown_alert", "No such alert.", "Peringatan tidak ditemukan.")
+            office, source = alert.office_code, "alert"
+        if len(title.strip()) < 3:
+            raise PantauError(
+                "bad_title", "Give the case a title.", "Beri judul kasus.", field="title"
+            )
+        case = Case(
+            office_code=office,
+            title=title.strip(),
+            source=source,
+            report_id=report_id,
+            alert_id=alert_id,
+            created_by=officer.id,
+            assigned_to=officer.id,
+        )
+        self.session.add(case)
+        self.session.flush()
+        self._entry(case, officer, "status", "new")
+        record_event(
+            self.session,
+            "cases:case:open",
+            actor=actor,
+            target=f"case:{case.id}",
+            details={"source": source, "office": office},
+        )
+        return case
+
+    def _entry(
+        self,
+        case: Case,
+        officer: Officer,
+        kind: str,
+        text: str = "",
+        person_id: uuid.UUID | None = None,
+    ) -> CaseEntry:
+        entry = CaseEntry(
+            case_id=case.id, author_id=officer.id, kind=kind, text=text, person_id=person_id
+        )
+        self.session.add(entry)
+        case.updated_at = utcnow()
+        return entry
+
+    def get(self, case_id: uuid.UUID, officer: Officer) -> Case:
+        case = self.session.scalar(sa.select(Case).where(Case.id == case_id, _scope(officer)))
+        if case is None:
+            raise NotFound(
+                "unknown_case",
+                "No such case for your office.",
+                "Kasus tidak ditemukan untuk kantor Anda.",
+            )
+        return case
+
+    def for_officer(self, officer: Officer, *, status: str | None = None) -> list[Case]:
+        q = sa.select(Case).where(_scope(officer)).order_by(Case.updated_at.desc()).limit(300)
+        if status:
+            q = q.where(Case.status == status)
+        return list(self.session.scalars(q))
+
+    def link_person(
+        self, case: Case, person_id: uuid.UUID, *, officer: Officer, actor: Actor, how: str
+    ) -> None:
+        if self.session.get(Person, person_id) is None:
+            raise NotFound("unknown_person", "No such person.", "Orang tidak ditemukan.")
+        self._entry(case, officer, "person", how, person_id)
+        record_event(
+            self.session,
+            "cases:case:link-person",
+            actor=actor,
+            target=f"case:{case.id}",
+            details={"person": str(person_id), "how": how},
+        )
+
+    def note(self, case: Case, text: str, *, officer: Officer, actor: Actor) -> None:
+        if not text.strip():
+            raise PantauError("empty_note", "The note is empty.", "Catatan kosong.", field="text")
+        self._entry(case, officer, "note", text.strip()[:5000])
+        record_event(self.session, "cases:case:note", actor=actor, target=f"case:{case.id}")
+
+    def move(
+        self, case: Case, to: str, *, officer: Officer, actor: Actor, outcome: str = ""
+    ) -> None:
+        if to not in CASE_FLOW.get(case.status, ()):
+            raise Conflict(
+                "bad_transition",
+                f"A {case.status} case cannot become {to}.",
+                f"Kasus berstatus {case.status} tidak dapat menjadi {to}.",
+            )
+        if to == "closed" and not outcome.strip():
+            raise PantauError(
+                "outcome_required",
+                "Say how the case ended.",
+                "Sebutkan hasil akhir kasus.",
+                field="outcome",
+            )
+        case.status = to
+        if to == "closed":
+            case.outcome = outcome.strip()
+            if case.report_id and (report := self.session.get(Report, case.report_id)):
+                report.status = "closed"
+        self._entry(case, officer, "status", to if to != "closed" else f"closed: {outcome.strip()}")
+        record_event(self.session, f"cases:case:{to}", actor=actor, target=f"case:{case.id}")
+
+    def persons(self, case: Case) -> list[uuid.UUID]:
+        return list(
+            self.session.scalars(
+                sa.select(CaseEntry.person_id)
+                .where(CaseEntry.case_id == case.id, CaseEntry.person_id.is_not(None))
+                .distinct()
+            )
+        )
+
+    def timeline(self, case: Case) -> list[CaseEntry]:
+        return list(
+            self.session.scalars(
+                sa.select(CaseEntry).where(CaseEntry.case_id == case.id).order_by(CaseEntry.at)
+            )
+        )
+
+
+class ActionService:
+    def __init__(self, session: Session, *, cipher: PiiCipher) -> None:
+        self.session = session
+        self.cipher = cipher
+
+    def propose(
+        self,
+        *,
+        kind: str,
+        person_id: uuid.UUID,
+        reason: str,
+        officer: Officer,
+        actor: Actor,
+        case_id: uuid.UUID | None = None,
+        details: dict[str, object] | None = None,
+    ) -> Action:
+        if officer.role not in STAFF:
+            raise Forbidden(
+                "forbidden",
+                "Only immigration staff propose actions.",
+                "Hanya petugas imigrasi yang dapat mengusulkan tindakan.",
+            )
+        if len(reason.strip()) < 5:
+            raise PantauError(
+                "reason_required",
+                "Give the reason and legal basis.",
+                "Sebutkan alasan dan dasar hukumnya.",
+                field="reason",
+            )
+        stay = self.session.scalar(
+            sa.select(Stay)
+            .where(Stay.person_id == person_id)
+            .order_by(Stay.arrived_at.desc())
+            .limit(1)
+        )
+        if stay is None:
+            raise NotFound(
+                "unknown_person",
+                "No stay known for this person.",
+                "Tidak ada izin tinggal untuk orang ini.",
+            )
+        action = Action(
+            kind=kind,
+            person_id=person_id,
+            stay_id=stay.id,
+            case_id=case_id,
+            office_code=officer.office_code,
+            reason=reason.strip(),
+            details=details or {},
+            proposed_by=officer.id,
+        )
+        self.session.add(action)
+        self.session.flush()
+        record_event(
+            self.session,
+            "cases:action:propose",
+            actor=actor,
+            target=f"person:{person_id}",
+            details={"action": str(action.id), "kind": kind},
+        )
+        if kind not in SERIOUS:
+            self._execute(action, actor)
+        return action
+
+    def decide(
+        self, action_id: uuid.UUID, *, approve: bool, officer: Officer, actor: Actor
+    ) -> Action:
+        action = self.session.get(Action, action_id, with_for_update=True)
+        if action is None:
+            raise NotFound("unknown_action", "No such action.", "Tindakan tidak ditemukan.")
+        if action.status != "proposed":
+            raise Conflict(
+                "already_decided",
+                "This action was already decided.",
+                "Tindakan ini sudah diputuskan.",
+            )
+        if action.proposed_by == officer.id:
+            raise Forbidden(
+                "four_eyes",
+                "A second officer must approve this action.",
+                "Tindakan ini harus disetujui petugas kedua.",
+            )
+        if officer.role not in STAFF:
+            raise Forbidden(
+                "forbidden",
+                "Only immigration staff decide actions.",
+                "Hanya petugas imigrasi yang dapat memutuskan tindakan.",
+            )
+        action.status = "approved" if approve else "rejected"
+        action.decided_by, action.decided_at = officer.id, utcnow()
+        record_event(
+            self.session,
+            f"cases:action:{'approve' if approve else 'reject'}",
+            actor=actor,
+            target=f"person:{action.person_id}",
+            details={"action": str(action.id)},
+        )
+        if approve:
+            self._execute(action, actor)
+        return action
+
+    def _execute(self, action: Action, actor: Actor) -> None:
+        people = PeopleService(self.session, cipher=self.cipher, issuer=None, last_day=None)  # type: ignore[arg-type]
+        stay = self.session.get(Stay, action.stay_id) if action.stay_id else None
+        if action.kind in ("deportation", "permit-cancellation") and stay is not None:
+            if stay.status is StayStatus.ACTIVE:
+                stay.status = StayStatus.CANCELLED
+                stay.departed_at = utcnow() if action.kind == "deportation" else None
+            for sticker in stay.stickers:
+                people.revoke_sticker(sticker, reason=action.kind, actor=actor)
+        if action.kind == "deportation":
+            self.session.add(
+                Action(
+                    kind="entry-ban",
+                    person_id=action.person_id,
+                    stay_id=action.stay_id,
+                    case_id=action.case_id,
+                    office_code=action.office_code,
+                    reason=f"After deportation: {action.reason}",
+                    details={
+                        "years": BAN_YEARS_AFTER_DEPORTATION,
+                        "legal_basis": "UU 63/2024 Pasal 102",
+                    },
+                    proposed_by=action.decided_by or action.proposed_by,
+                )
+            )
+        if action.kind == "entry-ban":
+            self._ban(action, actor)
+        action.status = "executed"
+
+    def _ban(self, action: Action, actor: Actor) -> None:
+        person = self.session.get(Person, action.person_id)
+        assert person is not None
+        years = int(str(action.details.get("years", BAN_YEARS_AFTER_DEPORTATION)))
+        start = date.today()
+        BanService(self.session, cipher=self.cipher).add(
+            BanInput(
+                self.cipher.decrypt(person.surname, SURNAME),
+                self.cipher.decrypt(person.given_names, GIVEN),
+                person.nationality,
+                None,
+                None,
+                start,
+                start + timedelta(days=365 * years),
+                str(action.details.get("legal_basis", "UU 63/2024 Pasal 102")),
+                action.reason,
+            ),
+            actor=actor,
+            person_id=person.id,
+        )
+
+    def for_person(self, person_id: uuid.UUID) -> list[Action]:
+        return list(
+            self.session.scalars(
+                sa.select(Action).where(Action.person_id == person_id).order_by(Action.proposed_at)
+            )
+        )
+
+    def pending(self, officer: Officer) -> list[Action]:
+        q = sa.select(Action).where(Action.status == "proposed").order_by(Action.proposed_at)
+        if officer.role not in (Role.ADMIN, Role.SUPERVISOR):
+            q = q.where(Action.office_code == officer.office_code)
+        return list(self.session.scalars(q))

@@ -1,0 +1,227 @@
+"""From a public report to a deportation: report -> right office -> case -> field scan links the
+person -> deportation approved by a second officer -> sticker refused -> reporter sees "closed"."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PIL import Image
+
+from pantau.cases import proof
+from pantau.people.mrz import build_td3
+from pantau.stickers.keys import KeyService
+from tests.factories import PASSWORD, TEST_ACTOR, make_account
+
+
+def bearer(client, acc):
+    data = {"username": acc.officer.username, "password": PASSWORD, "otp": acc.code()}
+    return {
+        "Authorization": f"Bearer {client.post('/api/v1/auth/token', data=data).json()['access_token']}"
+    }
+
+
+def report_form(client, **fields):
+    page = client.get("/lapor").text
+    challenge = re.search(r'name="challenge" value="([^"]+)"', page).group(1)
+    return {
+        "description": "Foreigner working as a dive guide without a permit in Tulamben",
+        "lat": "-8.2779",
+        "lon": "115.5930",
+        "challenge": challenge,
+        "nonce": proof.solve(challenge, 8),
+        **fields,
+    }
+
+
+@pytest.fixture
+def small_proof(app_client):
+    app_client.app.state.report_pow_bits = 8  # keep the test fast; the check itself is the same
+    return app_client
+
+
+def photo_bytes(fmt="PNG"):
+    buf = io.BytesIO()
+    image = Image.new("RGB", (64, 48), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # Make
+    image.save(buf, fmt, exif=exif) if fmt == "JPEG" else image.save(buf, fmt)
+    return buf.getvalue()
+
+
+def test_report_to_deportation(small_proof, db, accounts, cipher):
+    client = small_proof
+    KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
+    a = make_account(accounts, "petugas.a", office="DEN")
+    b = make_account(accounts, "petugas.b", office="DEN")
+    ha, hb = bearer(client, a), bearer(client, b)
+    mrz = build_td3(
+        surname="Novak",
+        given_names="Petr",
+        number="CZ4455667",
+        nationality="CZE",
+        birth_date=date(1987, 6, 1),
+        sex="M",
+        expiry_date=date(2031, 6, 1),
+    )
+    arrival = client.post(
+        "/api/v1/arrivals",
+        headers=ha,
+        json={
+            "mrz": mrz,
+            "permit": "voa",
+            "checkpoint": "DPS",
+            "arrived_at": (datetime.now(UTC) - timedelta(days=5)).isoformat(),
+        },
+    ).json()
+
+    # 1. A citizen reports, with a photo; the report reaches the office for Karangasem (DEN).
+    res = client.post(
+        "/lapor",
+        data=report_form(client),
+        files=[("photos", ("p.jpg", photo_bytes("JPEG"), "image/jpeg"))],
+    )
+    assert res.status_code == 201, res.text
+    code = re.search(r'id="tracking-code">([A-Z0-9]+)<', res.text).group(1)
+    [report] = client.get("/api/v1/reports", headers=ha).json()
+    assert report["office_code"] == "DEN" and report["status"] == "received"
+
+    # 2. A case from the report; a field scan of the sticker finds the person; linked.
+    case = client.post(
+        "/api/v1/cases",
+        headers=ha,
+        json={"title": "Dive guide, Tulamben", "report_id": report["id"]},
+    ).json()
+    scan = {
+        "id": str(uuid.uuid4()),
+        "qr_text": arrival["sticker"]["qr_text"],
+        "device_time": datetime.now(UTC).isoformat(),
+        "lat": -8.2779,
+        "lon": 115.593,
+        "accuracy_m": 8,
+        "kind": "check",
+        "device": "field",
+    }
+    assert (
+        client.post("/api/v1/scans", headers=ha, json=scan).json()["results"][0]["verdict"]
+        == "valid"
+    )
+    serial = arrival["sticker"]["serial"]
+    view = client.get(f"/api/v1/stickers/{serial}/view", headers=ha).json()
+    person_id = view["photo_ref"].split(":")[1]
+    assert (
+        client.post(
+            f"/api/v1/cases/{case['id']}/persons",
+            headers=ha,
+            json={"person_id": person_id, "how": "sticker scanned in the field"},
+        ).status_code
+        == 204
+    )
+    for step in ("verified", "in-operation"):
+        assert (
+            client.post(
+                f"/api/v1/cases/{case['id']}/status", headers=ha, json={"status": step}
+            ).status_code
+            == 200
+        )
+
+    # 3. Deportation: the proposer cannot approve; a second officer does.
+    action = client.post(
+        "/api/v1/actions",
+        headers=ha,
+        json={
+            "kind": "deportation",
+            "person_id": person_id,
+            "case_id": case["id"],
+            "reason": "Working without a permit, UU 6/2011 Pasal 75",
+        },
+    ).json()
+    assert action["status"] == "proposed"
+    own = client.post(f"/api/v1/actions/{action['id']}/approve", headers=ha)
+    assert own.status_code == 403 and own.json()["detail"]["code"] == "four_eyes"
+    done = client.post(f"/api/v1/actions/{action['id']}/approve", headers=hb).json()
+    assert done["status"] == "executed"
+    pending = client.get("/api/v1/actions", headers=ha).json()
+    assert [p["kind"] for p in pending] == ["entry-ban"]  # proposed, with its length
+    assert pending[0]["details"]["years"] == 6
+
+    # 4. The sticker is refused by scanners: revoked on the server and in the status list.
+    again = dict(scan, id=str(uuid.uuid4()))
+    assert (
+        client.post("/api/v1/scans", headers=hb, json=again).json()["results"][0]["verdict"]
+        == "revoked"
+    )
+    status_list = client.get("/api/v1/status-list?since=0", headers=ha).json()
+    from cryptography import x509
+
+    from pantau.stickers.documents import StatusCache
+
+    cache = StatusCache()
+    cache.apply(
+        status_list, x509.load_pem_x509_certificate(client.get("/api/v1/trust-list/root").content)
+    )
+    assert serial in cache.revoked
+
+    # 5. The case closes; the reporter's page says closed and nothing else.
+    closed = client.post(
+        f"/api/v1/cases/{case['id']}/status",
+        headers=ha,
+        json={"status": "closed", "outcome": "deported"},
+    )
+    assert closed.status_code == 200
+    page = client.get(f"/lapor/{code}")
+    assert 'data-status="closed"' in page.text and "Selesai ditangani" in page.text
+    assert "Novak".upper() not in page.text and "Tulamben" not in page.text
+    stats = client.get("/api/v1/statistics/deportations?public=true", headers=ha).json()
+    assert stats[0]["nationality"] == "CZE" and stats[0]["deportations"] == "<5"
+
+
+@pytest.mark.parametrize(
+    ("fields", "files", "field"),
+    [
+        ({"description": "short"}, [], "description"),
+        ({"lat": "-12.4634", "lon": "130.8456"}, [], "lat"),  # Darwin: outside Indonesia
+        ({"lat": "north"}, [], "lat"),
+        ({}, [("photos", ("x.txt", b"not an image at all", "text/plain"))], "photos"),
+        (
+            {},
+            [("photos", ("big.jpg", b"\xff\xd8" + b"0" * (5 * 1024 * 1024 + 10), "image/jpeg"))],
+            "photos",
+        ),
+        ({"nonce": "0"}, [], "proof"),
+    ],
+)
+def test_bad_reports_are_refused_and_nothing_is_stored(small_proof, accounts, field, fields, files):
+    client = small_proof
+    data = report_form(client, **fields)
+    if field == "proof":
+        data["nonce"] = "x"  # wrong work
+    res = client.post("/lapor", data=data, files=files or None)
+    assert res.status_code in (400, 422), res.text
+    assert 'role="alert"' in res.text
+    h = bearer(client, make_account(accounts, "petugas.c", office="DEN"))
+    assert client.get("/api/v1/reports", headers=h).json() == []
+
+
+def test_a_flood_from_one_address_is_stopped(small_proof):
+    codes = [
+        small_proof.post("/lapor", data=report_form(small_proof)).status_code for _ in range(7)
+    ]
+    assert codes[:5] == [201] * 5 and codes[5:] == [429, 429]
+
+
+def test_a_proof_is_single_use(small_proof):
+    data = report_form(small_proof)
+    assert small_proof.post("/lapor", data=data).status_code == 201
+    again = small_proof.post("/lapor", data=data)
+    assert again.status_code == 400 and "sudah dikirim" in again.text
+
+
+def test_photos_are_reencoded_without_metadata(db, cipher):
+    from pantau.cases.reports import reencode
+
+    jpeg, w, h = reencode(photo_bytes("JPEG"))
+    assert (w, h) == (64, 48) and b"SecretCam" not in jpeg and jpeg[:2] == b"\xff\xd8"
