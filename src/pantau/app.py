@@ -39,6 +39,7 @@ VIEW_MODULES = [
     "pantau.maps.views",
     "pantau.cases.public",
     "pantau.cases.views",
+    "pantau.cases.pages",
     "pantau.queue.views",
     "pantau.queue.desk_views",
     "pantau.queue.api",

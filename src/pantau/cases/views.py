@@ -14,11 +14,11 @@ from pantau.accounts.models import Officer, Role
 from pantau.cases.models import Action, Case, Report
 from pantau.cases.services import ActionService, CaseService
 from pantau.people.models import Person
-from pantau.web import NavItem, SessionDep, actor_of, require_roles
+from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["cases"])
 STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-NAV: list[NavItem] = []
+
 Staff = Annotated[Officer, Depends(require_roles(*STAFF))]
 SMALL_GROUP = 5  # public figures never show a group smaller than this
 

@@ -1,0 +1,146 @@
+"""Console pages for reports, cases and actions awaiting a second officer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pantau.accounts.models import Officer, Role
+from pantau.cases.models import Report
+from pantau.cases.services import ActionService, CaseService
+from pantau.errors import NotFound, PantauError
+from pantau.people.models import Sticker
+from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+
+router = APIRouter(include_in_schema=False)
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
+NAV = [NavItem("/console/cases", "Cases", STAFF)]
+StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
+
+
+def _lists(request: Request, db: SessionDep, officer: Officer) -> dict[str, Any]:
+    q = sa.select(Report).where(Report.status == "received").order_by(Report.received_at.desc())
+    if officer.role is Role.OFFICER:
+        q = q.where(Report.office_code == officer.office_code)
+    return {
+        "reports": db.scalars(q.limit(100)).all(),
+        "cases": CaseService(db).for_officer(officer),
+        "pending": ActionService(db, cipher=request.app.state.cipher).pending(officer),
+    }
+
+
+@router.get("/console/cases", response_class=HTMLResponse)
+def cases_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+    return render(request, "cases/cases.html", **_lists(request, db, officer))
+
+
+@router.post("/console/cases", response_class=HTMLResponse)
+def cases_open(
+    request: Request,
+    db: SessionDep,
+    officer: StaffPage,
+    title: Annotated[str, Form(max_length=300)],
+    report_id: Annotated[str, Form()] = "",
+) -> Response:
+    case = CaseService(db).open(
+        title=title,
+        officer=officer,
+        actor=actor_of(request, officer),
+        report_id=uuid.UUID(report_id) if report_id else None,
+    )
+    return RedirectResponse(f"/console/cases/{case.id}", status_code=303)
+
+
+@router.get("/console/cases/{case_id}", response_class=HTMLResponse)
+def case_page(
+    request: Request, case_id: uuid.UUID, db: SessionDep, officer: StaffPage, error: str = ""
+) -> Response:
+    cases = CaseService(db)
+    case = cases.get(case_id, officer)
+    return render(
+        request,
+        "cases/case.html",
+        case=case,
+        timeline=cases.timeline(case),
+        persons=cases.persons(case),
+        error=error,
+    )
+
+
+@router.post("/console/cases/{case_id}/{what}", response_class=HTMLResponse)
+def case_act(
+    request: Request,
+    case_id: uuid.UUID,
+    what: str,
+    db: SessionDep,
+    officer: StaffPage,
+    text: Annotated[str, Form(max_length=5000)] = "",
+    serial: Annotated[str, Form(max_length=30)] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+    kind: Annotated[str, Form(max_length=30)] = "",
+    person_id: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    cases, actor = CaseService(db), actor_of(request, officer)
+    try:
+        case = cases.get(case_id, officer)
+        if what == "note":
+            cases.note(case, text, officer=officer, actor=actor)
+        elif what == "person":
+            sticker = db.get(Sticker, serial.strip().upper().replace("-", ""))
+            if sticker is None:
+                raise NotFound(
+                    "unknown_sticker",
+                    "No sticker with this serial.",
+                    "Tidak ada stiker dengan nomor seri ini.",
+                    field="serial",
+                )
+            cases.link_person(
+                case,
+                sticker.stay.person_id,
+                officer=officer,
+                actor=actor,
+                how=f"sticker {sticker.serial}",
+            )
+        elif what == "status":
+            cases.move(case, status, officer=officer, actor=actor, outcome=text)
+        elif what == "action":
+            ActionService(db, cipher=request.app.state.cipher).propose(
+                kind=kind,
+                person_id=uuid.UUID(person_id),
+                reason=text,
+                officer=officer,
+                actor=actor,
+                case_id=case.id,
+            )
+    except (PantauError, ValueError) as exc:
+        db.rollback()
+        message = exc.message(page_language(request)) if isinstance(exc, PantauError) else str(exc)
+        return case_page(request, case_id, db, officer, error=message)
+    return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
+
+
+@router.post("/console/actions/{action_id}/{decision}")
+def action_decide(
+    request: Request, action_id: uuid.UUID, decision: str, db: SessionDep, officer: StaffPage
+) -> Response:
+    try:
+        ActionService(db, cipher=request.app.state.cipher).decide(
+            action_id,
+            approve=decision == "approve",
+            officer=officer,
+            actor=actor_of(request, officer),
+        )
+    except PantauError as exc:
+        db.rollback()
+        return render(
+            request,
+            "cases/cases.html",
+            status_code=exc.status,
+            error=exc.message(page_language(request)),
+            **_lists(request, db, officer),
+        )
+    return RedirectResponse("/console/cases", status_code=303)

@@ -1,0 +1,84 @@
+"""The case pages in the console: open, link by sticker serial, propose, approve by another officer."""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, date, datetime, timedelta
+
+from pantau.people.mrz import build_td3
+from pantau.stickers.keys import KeyService
+from tests.factories import PASSWORD, TEST_ACTOR, make_account
+
+
+def sign_in(client, acc, *, steps_ahead=0):
+    """A one-time code cannot be used twice: a second sign-in takes the next step's code."""
+    client.cookies.clear()
+    code = acc.code(datetime.fromtimestamp(time.time() + 30 * steps_ahead, UTC))
+    client.post(
+        "/login", data={"username": acc.officer.username, "password": PASSWORD, "otp": code}
+    )
+    page = client.get("/console/cases").text
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_case_console_flow(app_client, db, accounts, cipher):
+    KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
+    a = make_account(accounts, "petugas.a", office="DEN")
+    b = make_account(accounts, "petugas.b", office="DEN")
+    token = app_client.post(
+        "/api/v1/auth/token", data={"username": "petugas.a", "password": PASSWORD, "otp": a.code()}
+    ).json()["access_token"]
+    mrz = build_td3(
+        surname="Silva",
+        given_names="Ana",
+        number="BR9988776",
+        nationality="BRA",
+        birth_date=date(1991, 9, 9),
+        sex="F",
+        expiry_date=date(2032, 1, 1),
+    )
+    arrival = app_client.post(
+        "/api/v1/arrivals",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "mrz": mrz,
+            "permit": "voa",
+            "checkpoint": "DPS",
+            "arrived_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
+        },
+    ).json()
+    csrf = sign_in(app_client, a, steps_ahead=1)
+    res = app_client.post(
+        "/console/cases",
+        data={"csrf_token": csrf, "title": "Overstay check"},
+        follow_redirects=False,
+    )
+    case_url = res.headers["location"]
+    serial = arrival["sticker"]["serial"]
+    pretty = f"{serial[:2]}-{serial[2:7]}-{serial[7:]}"
+    app_client.post(f"{case_url}/person", data={"csrf_token": csrf, "serial": pretty})
+    page = app_client.get(case_url).text
+    assert arrival["person_id"] in page
+    bad = app_client.post(f"{case_url}/person", data={"csrf_token": csrf, "serial": "ID-NOPE"})
+    assert "Tidak ada stiker" in bad.text
+    app_client.post(
+        f"{case_url}/action",
+        data={
+            "csrf_token": csrf,
+            "kind": "deportation",
+            "person_id": arrival["person_id"],
+            "text": "Working without a permit",
+        },
+    )
+    listing = app_client.get("/console/cases").text
+    action_id = re.search(r"/console/actions/([0-9a-f-]+)/approve", listing).group(1)
+    own = app_client.post(f"/console/actions/{action_id}/approve", data={"csrf_token": csrf})
+    assert own.status_code == 403 and "petugas kedua" in own.text
+    csrf_b = sign_in(app_client, b)
+    ok = app_client.post(
+        f"/console/actions/{action_id}/approve", data={"csrf_token": csrf_b}, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    person = app_client.get(f"/console/people/{arrival['person_id']}").text
+    assert "dicabut" in person  # the sticker shows as revoked
