@@ -29,10 +29,9 @@ from pantau.config import Settings
 from pantau.db import make_engine, start_embedded
 from pantau.demo import DEMO_PASSWORD, demo_account, load_demo
 from pantau.keys import pii_cipher
+from pantau.people.factory import people_service
 from pantau.people.models import Permit
-from pantau.people.services import PeopleService, Traveller
-from pantau.people.stay_rules import last_allowed_day
-from pantau.stickers.issue import DbStickerIssuer
+from pantau.people.services import Traveller
 
 ACTOR = Actor("bench", origin="bench")
 
@@ -41,12 +40,7 @@ def make_stickers(engine: sa.Engine, settings: Settings, n: int) -> list[str]:
     cipher = pii_cipher(settings)
     with Session(engine) as s, s.begin():
         load_demo(s, settings, cipher)
-        people = PeopleService(
-            s,
-            cipher=cipher,
-            issuer=DbStickerIssuer(s, cipher, ACTOR),
-            last_day=lambda p, at, z, m: last_allowed_day(p, at, z, m),
-        )
+        people = people_service(s, cipher, ACTOR)
         texts = []
         for i in range(n):
             t = Traveller(

@@ -6,22 +6,16 @@ import time
 from datetime import UTC, date, datetime
 
 from pantau.alerts.services import AlertEngine
+from pantau.people.factory import people_service
 from pantau.people.models import Permit
-from pantau.people.services import PeopleService, Traveller
-from pantau.people.stay_rules import last_allowed_day
-from pantau.stickers.issue import DbStickerIssuer
+from pantau.people.services import Traveller
 from pantau.stickers.keys import KeyService
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
 
 def test_list_filter_and_resolve(app_client, db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
-    people = PeopleService(
-        db,
-        cipher=cipher,
-        issuer=DbStickerIssuer(db, cipher, TEST_ACTOR),
-        last_day=lambda p, at, z, m: last_allowed_day(p, at, z, m),
-    )
+    people = people_service(db, cipher, TEST_ACTOR)
     t = Traveller("ROE", "JANE", "CAN", date(1979, 2, 3), "F", "C1234567", "P", "CAN", None)
     out = people.register_arrival(
         t,

@@ -13,12 +13,12 @@ from pantau.alerts.models import Alert
 from pantau.alerts.rules import ImpossibleTravelRule, OverstayRule, RuleContext
 from pantau.alerts.services import AlertEngine, AlertService
 from pantau.errors import PantauError
+from pantau.people.factory import people_service
 from pantau.people.models import Permit
-from pantau.people.services import PeopleService, Traveller
-from pantau.people.stay_rules import last_allowed_day
+from pantau.people.services import Traveller
 from pantau.scans.models import Scan
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerIssuer, DbStickerVerifier
+from pantau.stickers.issue import DbStickerVerifier
 from pantau.stickers.keys import KeyService
 from tests.factories import TEST_ACTOR, make_account
 
@@ -29,12 +29,7 @@ TZ = {"DPS": ("WITA", 8), "CGK": ("WIB", 7), "DJJ": ("WIT", 9)}
 def world(db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS", "CGK", "DJJ", "KNO"], actor=TEST_ACTOR)
     officer = make_account(accounts, "petugas.x", office="NGR").officer
-    people = PeopleService(
-        db,
-        cipher=cipher,
-        issuer=DbStickerIssuer(db, cipher, TEST_ACTOR),
-        last_day=lambda p, at, z, m: last_allowed_day(p, at, z, m),
-    )
+    people = people_service(db, cipher, TEST_ACTOR)
     engine = AlertEngine(db, cipher=cipher)
     scans = ScanService(
         db, verifier=DbStickerVerifier(db), hooks=[lambda s, rows: engine.on_scans(rows)]
@@ -136,7 +131,7 @@ def test_copied_sticker_in_medan_and_denpasar_raises_one_alert_at_the_right_offi
 
 def test_revoked_and_departed_stickers_seen(world, cipher):
     out = world["arrive"](arrived=datetime.now(UTC) - timedelta(days=2), n=2)
-    people = PeopleService(world["db"], cipher=cipher, issuer=None, last_day=None)  # type: ignore[arg-type]
+    people = people_service(world["db"], cipher, TEST_ACTOR)
     people.depart(out.stay, checkpoint_code="CGK", actor=TEST_ACTOR)
     res = world["scan"](out, datetime.now(UTC), -8.65, 115.21)
     assert res.verdict == "departed"

@@ -6,11 +6,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from pantau.maps.services import cell_size, clustered_scans, track
+from pantau.people.factory import people_service
 from pantau.people.models import Permit
-from pantau.people.services import PeopleService, Traveller
-from pantau.people.stay_rules import last_allowed_day
+from pantau.people.services import Traveller
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerIssuer, DbStickerVerifier
+from pantau.stickers.issue import DbStickerVerifier
 from pantau.stickers.keys import KeyService
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
@@ -18,12 +18,7 @@ from tests.factories import PASSWORD, TEST_ACTOR, make_account
 def test_points_cluster_by_zoom_and_filter(db, accounts, cipher, app_client):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     officer = make_account(accounts, "petugas.ngr", office="NGR")
-    people = PeopleService(
-        db,
-        cipher=cipher,
-        issuer=DbStickerIssuer(db, cipher, TEST_ACTOR),
-        last_day=lambda p, at, z, m: last_allowed_day(p, at, z, m),
-    )
+    people = people_service(db, cipher, TEST_ACTOR)
     t = Traveller("TAN", "AH KOW", "SGP", date(1970, 7, 7), "M", "K1234567", "P", "SGP", None)
     out = people.register_arrival(
         t,

@@ -16,8 +16,9 @@ from pantau.cases.models import CASE_FLOW, Action, Case, CaseEntry, Report
 from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.people.bans import BanInput, BanService
+from pantau.people.factory import people_service
 from pantau.people.models import Person, Stay, StayStatus
-from pantau.people.services import GIVEN, SURNAME, PeopleService
+from pantau.people.services import GIVEN, SURNAME
 from pantau.pii import PiiCipher
 
 SERIOUS = {"deportation", "entry-ban", "permit-cancellation"}  # need a second officer
@@ -274,7 +275,7 @@ class ActionService:
         return action
 
     def _execute(self, action: Action, actor: Actor) -> None:
-        people = PeopleService(self.session, cipher=self.cipher, issuer=None, last_day=None)  # type: ignore[arg-type]
+        people = people_service(self.session, self.cipher, actor)
         stay = self.session.get(Stay, action.stay_id) if action.stay_id else None
         if action.kind in ("deportation", "permit-cancellation") and stay is not None:
             if stay.status is StayStatus.ACTIVE:

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from pantau.audit.services import Actor
 from pantau.errors import PantauError
 from pantau.people.bans import BanInput, BanService
+from pantau.people.factory import people_service
 from pantau.people.models import Permit, Person
-from pantau.people.services import PeopleService, Traveller
-from pantau.people.stay_rules import last_allowed_day
+from pantau.people.services import Traveller
 from pantau.pii import PiiCipher
-from pantau.stickers.issue import DbStickerIssuer
 
 VISITORS = [
     ("MYS", "AHMAD", "FARID", "M", "DPS", "visa-exemption"),
@@ -54,12 +53,7 @@ def load_people_demo(session: Session, cipher: PiiCipher, actor: Actor) -> int:
     """Arrivals for the demo, once (skipped when people exist)."""
     if session.scalar(sa.select(sa.func.count()).select_from(Person)):
         return 0
-    people = PeopleService(
-        session,
-        cipher=cipher,
-        issuer=DbStickerIssuer(session, cipher, actor),
-        last_day=lambda p, at, zone, months: last_allowed_day(p, at, zone, months),
-    )
+    people = people_service(session, cipher, actor)
     now = datetime.now(UTC)
     for i, (nat, surname, given, sex, checkpoint, permit) in enumerate(VISITORS):
         arrived = now - timedelta(days=3 + i * 2)

@@ -19,7 +19,7 @@ from pantau.maps.views import checkpoint_points
 from pantau.people.bans import BanInput, BanService
 from pantau.people.identity import passport_hash
 from pantau.people.models import Passport, Permit, Refusal
-from pantau.people.views import people_service, traveller_from
+from pantau.people.views import request_people_service, traveller_from
 from pantau.reference.services import ReferenceService
 from pantau.scans.models import Scan
 from pantau.stickers.issue import pretty_serial
@@ -70,7 +70,7 @@ def arrival_submit(
     actor = actor_of(request, officer)
     try:
         traveller = traveller_from(mrz, None)
-        out = people_service(request, db, actor).register_arrival(
+        out = request_people_service(request, db, actor).register_arrival(
             traveller,
             permit=Permit(permit),
             checkpoint_code=checkpoint,
@@ -145,7 +145,7 @@ def person_page(
     request: Request, person_id: uuid.UUID, db: SessionDep, officer: StaffPage
 ) -> Response:
     actor = actor_of(request, officer)
-    record = people_service(request, db, actor).read_person(
+    record = request_people_service(request, db, actor).read_person(
         person_id, actor=actor, purpose="console person page"
     )
     scans = db.scalars(

@@ -12,6 +12,7 @@ from pantau.accounts.models import Officer, Role
 from pantau.audit.services import Actor
 from pantau.errors import NotFound, PantauError
 from pantau.people.bans import BanInput, BanService
+from pantau.people.factory import people_service
 from pantau.people.models import BanEntry, Refusal, Stay, StayStatus, Sticker
 from pantau.people.mrz import parse_mrz
 from pantau.people.schemas import (
@@ -27,9 +28,9 @@ from pantau.people.schemas import (
     StickerPublic,
 )
 from pantau.people.services import PeopleService, Traveller
-from pantau.people.stay_rules import extended_last_day, last_allowed_day
+from pantau.people.stay_rules import extended_last_day
 from pantau.scans.services import Verification
-from pantau.stickers.issue import DbStickerIssuer, DbStickerVerifier
+from pantau.stickers.issue import DbStickerVerifier
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["people"])
@@ -72,13 +73,8 @@ def traveller_from(mrz: str | None, manual: ManualTraveller | None) -> Traveller
     )
 
 
-def people_service(request: Request, db: SessionDep, actor: Actor) -> PeopleService:
-    return PeopleService(
-        db,
-        cipher=request.app.state.cipher,
-        issuer=DbStickerIssuer(db, request.app.state.cipher, actor),
-        last_day=lambda p, at, zone, months: last_allowed_day(p, at, zone, months),
-    )
+def request_people_service(request: Request, db: SessionDep, actor: Actor) -> PeopleService:
+    return people_service(db, request.app.state.cipher, actor)
 
 
 def _actor(request: Request, officer: Staff) -> Actor:
@@ -89,7 +85,7 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 
 
 def _people(request: Request, db: SessionDep, actor: ActorDep) -> PeopleService:
-    return people_service(request, db, actor)
+    return request_people_service(request, db, actor)
 
 
 PeopleDep = Annotated[PeopleService, Depends(_people)]
