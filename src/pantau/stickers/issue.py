@@ -81,7 +81,9 @@ def trust_from_db(session: Session) -> TrustList | None:
     for r in rows:
         if r.kind == "signer":
             cert = x509.load_der_x509_certificate(r.cert_der)
-            signers[kid_of(cert)] = Signer(r.kid, r.code, cert, r.revoked_at is not None)
+            signers[kid_of(cert)] = Signer(
+                r.kid, r.code, cert, r.revoked_at is not None, r.use_until
+            )
     return TrustList(x509.load_der_x509_certificate(root.cert_der), signers, datetime.now(UTC))
 
 

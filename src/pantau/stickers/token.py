@@ -45,6 +45,7 @@ class Outcome(StrEnum):
     REVOKED_STICKER = "revoked-sticker"
     EXPIRED = "expired"
     NOT_YET_VALID = "not-yet-valid"
+    RETIRED_SIGNER = "retired-signer"  # issued after the signer's key-use period ended
 
 
 @dataclass(frozen=True)

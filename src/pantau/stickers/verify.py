@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -22,7 +22,10 @@ MESSAGES = {
     Outcome.REVOKED_STICKER: "not valid: this sticker was revoked",
     Outcome.EXPIRED: "not valid: the sticker has expired",
     Outcome.NOT_YET_VALID: "not valid: issued in the future (check the clock)",
+    Outcome.RETIRED_SIGNER: "not genuine: signed after its key was retired",
 }
+# Rotation and issuing may race by seconds; a day covers a checkpoint's clock being off too.
+RETIRED_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ def verify_token(
         outcome = Outcome.REVOKED_SIGNER
     elif status is not None and claims.serial in status.revoked:
         outcome = Outcome.REVOKED_STICKER
+    elif signer.use_until is not None and claims.issued_at > signer.use_until + RETIRED_SLACK:
+        # A key past its signing period makes no new stickers: one that does was stolen or misused.
+        outcome = Outcome.RETIRED_SIGNER
     elif claims.issued_at.timestamp() > at.timestamp() + CLOCK_SLACK_S:
         outcome = Outcome.NOT_YET_VALID
     elif claims.expires_at <= at:
