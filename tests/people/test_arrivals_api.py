@@ -135,7 +135,7 @@ def test_banned_person_is_refused_and_counted(app_client, officer_headers):
         (
             {"mrz": MRZ.replace("PA1234567", "PA1234568"), "permit": "voa", "checkpoint": "DPS"},
             422,
-            "document_number",
+            "document_number_check",
         ),
         ({"mrz": MRZ, "permit": "voa", "checkpoint": "XXX"}, 404, "checkpoint"),
         ({"mrz": MRZ, "permit": "kitas", "checkpoint": "DPS", "months": 7}, 400, "months"),
