@@ -14,10 +14,11 @@ from typer.testing import CliRunner
 
 from pantau.db import make_engine
 from pantau.notify import OutboxNotifier
+from pantau.queue.checks import normalise_phone
 from pantau.queue.demo import add_office
 from pantau.queue.models import QueueSession, ServiceKind
 from pantau.queue.privacy import opened
-from pantau.queue.services import BookingService, Choice, normalise_phone
+from pantau.queue.services import BookingService, Choice
 from pantau.queue.settings import QueueSettings
 from pantau.queue.sweep import sweep
 from pantau.reference.services import ReferenceService
@@ -86,3 +87,26 @@ def test_cli_queue_sweep_and_outbox(cli_env):
     assert "draws: 0" in res.output
     res = runner.invoke(app, ["queue", "outbox"])
     assert res.exit_code == 0, res.output
+
+
+def test_sweep_task_runs_in_a_worker(server, settings, cipher):
+    import sqlalchemy as sa
+    from sqlalchemy.orm import sessionmaker
+
+    from pantau.jobs import JobEnv, job_app, run_worker
+
+    engine = make_engine(server.new_database())
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    app = job_app(engine)
+    with app.open():
+        app.tasks["queue.sweep"].defer(timestamp=1)
+    run_worker(JobEnv(settings, factory, cipher), engine, once=True)
+    with Session(engine) as s:
+        status = s.scalars(
+            sa.text(
+                "SELECT status FROM procrastinate_jobs WHERE task_name = 'queue.sweep' "
+                "AND args->>'timestamp' = '1'"
+            )
+        ).all()
+    assert status == ["succeeded"]
+    engine.dispose()

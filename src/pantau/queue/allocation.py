@@ -122,7 +122,14 @@ def _try(session: Session, booking: Booking, slot: QueueSlot, now: datetime) -> 
             values["code"] = new_code()
         try:
             with session.begin_nested():
-                session.execute(sa.update(Booking).where(Booking.id == booking.id).values(values))
+                # No session synchronisation: the booking is refreshed below, and evaluating the
+                # criteria against every loaded object made a draw of thousands quadratic.
+                session.execute(
+                    sa.update(Booking)
+                    .where(Booking.id == booking.id)
+                    .values(values)
+                    .execution_options(synchronize_session=False)
+                )
         except IntegrityError as exc:
             name = _constraint(exc)
             if name == CAPACITY:

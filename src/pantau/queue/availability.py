@@ -68,6 +68,10 @@ def day_availability(
     if reason := calendar.closed_reason(session, office.code, day, lang):
         return DayAvailability(day, "closed", reason)
     opening = session.get(QueueOpening, (office.code, day))
+    if opening is None and (qo := session.get(QueueOffice, office.code)) is not None:
+        # Published lazily, one missing day at a time: page views stay cheap in a burst.
+        calendar.publish_day(session, qo, office, day)
+        opening = session.get(QueueOpening, (office.code, day))
     if opening is None:
         return DayAvailability(day, "closed", "-")
     seats = _seats(session, office.code, day)
@@ -89,7 +93,6 @@ def office_availability(
     office = session.get(Office, office_code)
     if qo is None or office is None or not qo.enabled:
         return []
-    calendar.publish(session, office_code, now=now)
     today = calendar.local_today(office.tz, now)
     return [
         day_availability(session, office, today + timedelta(days=i), now=now, lang=lang)

@@ -8,7 +8,7 @@ import hmac
 import re
 import secrets
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -21,6 +21,11 @@ from pantau.errors import Conflict, NotFound, PantauError
 from pantau.notify import Message, Notifier
 from pantau.pii import PiiCipher
 from pantau.queue import allocation, calendar
+from pantau.queue.checks import (
+    check_citizen,
+    check_priority,
+    invalid,
+)
 from pantau.queue.models import (
     ACTIVE,
     Booking,
@@ -32,15 +37,11 @@ from pantau.queue.models import (
     QueueStrike,
     ServiceKind,
 )
-from pantau.queue.nik import parse_nik
 from pantau.queue.privacy import Citizen, audit_target, erase, nik_hash, opened, sealed
 from pantau.queue.settings import QueueSettings
 from pantau.reference.models import Office
 
 OTP_PURPOSE = "queue-otp"
-PRIORITY_REASONS = ("elderly", "disability", "child")
-_PHONE = re.compile(r"^\+62[0-9]{8,13}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,66 +60,6 @@ class Choice:
 class Requested:
     booking: Booking
     otp: str  # sent through the notifier; returned for tests and the benchmark, never shown
-
-
-def invalid(code: str, en: str, id_: str, field: str) -> PantauError:
-    return PantauError(code, en, id_, status=422, field=field)
-
-
-def normalise_phone(phone: str) -> str:
-    digits = re.sub(r"[\s\-().]", "", phone)
-    if digits.startswith("08"):
-        digits = "+62" + digits[1:]
-    elif digits.startswith("62"):
-        digits = "+" + digits
-    if not _PHONE.match(digits):
-        raise invalid(
-            "bad_phone",
-            "Give a mobile number such as 0812 3456 7890.",
-            "Isi nomor ponsel, misalnya 0812 3456 7890.",
-            "phone",
-        )
-    return digits
-
-
-def check_citizen(citizen: Citizen) -> Citizen:
-    """Check and tidy what the citizen typed; the NIK must match the birth date given."""
-    nik = re.sub(r"\s", "", citizen.nik)
-    parse_nik(nik, citizen.birth_date)
-    name = " ".join(citizen.name.split())
-    if not 2 <= len(name) <= 100:
-        raise invalid("bad_name", "Give your full name.", "Isi nama lengkap Anda.", "name")
-    email = citizen.email.strip()
-    if not _EMAIL.match(email) or len(email) > 200:
-        raise invalid(
-            "bad_email",
-            "Give a valid e-mail address.",
-            "Isi alamat e-mail yang benar.",
-            "email",
-        )
-    return replace(
-        citizen, nik=nik, name=name, phone=normalise_phone(citizen.phone), email=email.lower()
-    )
-
-
-def age_on(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def check_priority(reason: str | None, birth: date, day: date) -> None:
-    """Age-based priority follows from the birth date; a disability is checked at the office."""
-    if reason is None or reason == "disability":
-        return
-    if reason == "elderly" and age_on(birth, day) >= 60:
-        return
-    if reason == "child" and age_on(birth, day) < 5:
-        return
-    raise invalid(
-        "priority_not_eligible",
-        "Priority seats by age are for people aged 60 or more and children under 5.",
-        "Kuota prioritas karena usia untuk yang berusia 60 tahun ke atas dan anak di bawah 5 tahun.",
-        "priority_reason",
-    )
 
 
 class BookingService:
@@ -168,8 +109,10 @@ class BookingService:
                 field="day",
             )
         self._check_session(choice)
-        calendar.publish_day(self.session, qo, office, choice.day)
         opening = self.session.get(QueueOpening, (office.code, choice.day))
+        if opening is None:  # published lazily: the sweep may not have reached this day yet
+            calendar.publish_day(self.session, qo, office, choice.day)
+            opening = self.session.get(QueueOpening, (office.code, choice.day))
         if opening is None:  # pragma: no cover - publish_day wrote it for an open day
             raise NotFound("no_opening", "No quota for this day.", "Tidak ada kuota hari ini.")
         if now < opening.opens_at:

@@ -25,9 +25,10 @@ from pantau.queue.availability import (
     opening_schedule,
     queue_offices,
 )
+from pantau.queue.checks import PRIORITY_REASONS
 from pantau.queue.models import Booking, BookingStatus, QueueSession, ServiceKind
 from pantau.queue.privacy import Citizen, mask_nik, opened, processing_trail
-from pantau.queue.services import PRIORITY_REASONS, Choice
+from pantau.queue.services import Choice
 from pantau.queue.web import (
     booking_from_cookie,
     booking_service,
