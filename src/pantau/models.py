@@ -3,6 +3,7 @@
 A new domain adds its models module here."""
 
 from pantau.accounts.models import Officer, OfficerSession
+from pantau.alerts.geofence import Geofence
 from pantau.alerts.models import Alert
 from pantau.audit.models import AuditEvent
 from pantau.cases.models import Action, Case, CaseEntry, Report, ReportPhoto
@@ -43,6 +44,7 @@ __all__ = [
     "Case",
     "CaseEntry",
     "Checkpoint",
+    "Geofence",
     "Notification",
     "Office",
     "Officer",

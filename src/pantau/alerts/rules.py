@@ -347,6 +347,8 @@ class NotSeenRule(Rule):
 
 
 def default_rules() -> list[Rule]:
+    from pantau.alerts.geofence import GeofenceRule  # it subclasses Rule, defined above
+
     return [
         OverstayRule(),
         EndingSoonRule(),
@@ -354,6 +356,7 @@ def default_rules() -> list[Rule]:
         VerdictRule(),
         BannedSeenRule(),
         NotSeenRule(),
+        GeofenceRule(),
     ]
 
 

@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
+from pantau.alerts.geofence import Geofence, check_zone
 from pantau.alerts.models import Alert
 from pantau.alerts.services import AlertEngine, AlertService
+from pantau.audit.services import record_event
 from pantau.errors import PantauError
 from pantau.scans.models import Scan
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
@@ -122,3 +124,43 @@ def inbox_act(
             error=exc.message(page_language(request)),
         )
     return RedirectResponse("/console/alerts", status_code=303)
+
+
+class GeofenceCreate(BaseModel):
+    name: str
+    kind: str
+    office: str
+    center_lat: float | None = None
+    center_lon: float | None = None
+    radius_m: float | None = None
+    polygon: list[list[float]] | None = None
+
+
+@router.post("/api/v1/geofences", status_code=201, tags=["alerts"])
+def create_geofence(
+    request: Request,
+    body: GeofenceCreate,
+    db: SessionDep,
+    admin: Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))],
+) -> dict[str, Any]:
+    """A restricted zone (circle: centre and radius in metres; polygon: [[lat, lon], ...])."""
+    check_zone(body.model_dump())
+    zone = Geofence(
+        name=body.name.strip(),
+        kind=body.kind,
+        center_lat=body.center_lat,
+        center_lon=body.center_lon,
+        radius_m=body.radius_m,
+        polygon=body.polygon,
+        office_code=body.office.upper(),
+    )
+    db.add(zone)
+    db.flush()
+    record_event(
+        db,
+        "alerts:geofence:create",
+        actor=actor_of(request, admin),
+        target=f"geofence:{zone.id}",
+        details={"name": zone.name, "kind": zone.kind},
+    )
+    return {"id": str(zone.id), "name": zone.name, "kind": zone.kind}
