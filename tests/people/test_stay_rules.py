@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from pantau.errors import PantauError
-from pantau.people.stay_rules import extended_last_day, last_allowed_day, overstay
+from pantau.people.stay_rules import (
+    PermitRule,
+    StayRuleError,
+    StayRules,
+    extend,
+    extended_last_day,
+    last_allowed_day,
+    local_day,
+    months_end,
+    overstay,
+    zone_info,
+)
 
 ZONES = {"WIB": ("Asia/Jakarta", 7), "WITA": ("Asia/Makassar", 8), "WIT": ("Asia/Jayapura", 9)}
 
@@ -78,3 +89,164 @@ def test_extensions_follow_the_rules():
     assert extended_last_day(
         "kitas", arrived_on=arrived, last_day=date(2027, 2, 28), extensions_so_far=3, months=12
     ) == date(2028, 2, 29)
+
+
+# --- edges: every zone at 23:30 and 00:30 local, month ends, leap years, configuration ---
+
+
+def _local(zone: str, y: int, m: int, d: int, hh: int, mm: int) -> datetime:
+    """A local wall-clock time in one of the three zones, as the UTC instant that is stored."""
+    offset = ZONES[zone][1]
+    return datetime(y, m, d, hh, mm, tzinfo=timezone(timedelta(hours=offset))).astimezone(UTC)
+
+
+@pytest.mark.parametrize("zone", list(ZONES))
+@pytest.mark.parametrize(
+    ("permit", "months", "late", "early"),
+    [
+        # 23:30 local on 31 Dec 2023 and 00:30 local on 1 Jan 2024 (the UTC date is 31 Dec for both)
+        ("visa-exemption", None, date(2024, 1, 29), date(2024, 1, 30)),
+        ("voa", None, date(2024, 1, 29), date(2024, 1, 30)),
+        ("visit-visa", None, date(2024, 2, 28), date(2024, 2, 29)),
+        ("kitas", 6, date(2024, 6, 30), date(2024, 6, 30)),
+        ("kitas", 12, date(2024, 12, 30), date(2024, 12, 31)),
+        ("kitas", 24, date(2025, 12, 30), date(2025, 12, 31)),
+        ("kitap", None, date(2028, 12, 30), date(2028, 12, 31)),
+    ],
+)
+def test_every_permit_at_23_30_and_00_30_local(zone, permit, months, late, early):
+    tz = ZONES[zone][0]
+    before = _local(zone, 2023, 12, 31, 23, 30)
+    after = _local(zone, 2024, 1, 1, 0, 30)
+    assert before.date() == after.date() == date(2023, 12, 31)  # UTC alone cannot tell them apart
+    assert last_allowed_day(permit, before, tz, months) == late
+    assert last_allowed_day(permit, after, tz, months) == early
+
+
+@pytest.mark.parametrize("zone", ["WIB", "WITA", "WIT"])
+def test_zone_abbreviations_are_accepted(zone):
+    at = _local(zone, 2026, 3, 1, 0, 30)
+    assert local_day(at, zone) == date(2026, 3, 1)
+    assert last_allowed_day("voa", at, zone) == date(2026, 3, 30)
+
+
+def test_the_same_instant_is_two_days_across_zones():
+    at = datetime(2026, 3, 1, 16, 30, tzinfo=UTC)  # 23:30 WIB, 00:30 WITA, 01:30 WIT
+    assert local_day(at, "WIB") == date(2026, 3, 1)
+    assert local_day(at, "WITA") == local_day(at, "WIT") == date(2026, 3, 2)
+
+
+def test_naive_times_and_unknown_zones_are_refused():
+    with pytest.raises(ValueError, match="aware"):
+        last_allowed_day("voa", datetime(2026, 3, 1, 12), "Asia/Jakarta")
+    with pytest.raises(StayRuleError) as exc:
+        last_allowed_day("voa", datetime(2026, 3, 1, tzinfo=UTC), "Mars/Olympus")
+    assert exc.value.field == "zone"
+
+
+def test_fixed_offsets_when_the_zone_database_is_missing(monkeypatch):
+    import pantau.people.stay_rules as sr
+
+    def missing(name: str) -> None:
+        raise sr.ZoneInfoNotFoundError(name)
+
+    monkeypatch.setattr(sr, "ZoneInfo", missing)
+    assert zone_info("WIT").utcoffset(None) == timedelta(hours=9)
+    assert local_day(datetime(2026, 3, 1, 15, 30, tzinfo=UTC), "Asia/Jayapura") == date(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("first", "months", "last"),
+    [
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),  # no 31 Feb: the month's last day, leap year
+        (date(2023, 1, 31), 1, date(2023, 2, 28)),
+        (date(2023, 8, 31), 6, date(2024, 2, 29)),
+        (date(2023, 8, 29), 6, date(2024, 2, 28)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),  # born of a leap day: still a full year
+        (date(2024, 2, 29), 48, date(2028, 2, 28)),
+        (date(2024, 3, 1), 12, date(2025, 2, 28)),
+        (date(2023, 3, 1), 12, date(2024, 2, 29)),
+        (date(2024, 12, 31), 6, date(2025, 6, 30)),
+        (date(2024, 1, 1), 60, date(2028, 12, 31)),
+    ],
+)
+def test_months_end(first, months, last):
+    assert months_end(first, months) == last
+
+
+def test_kitas_arriving_on_a_leap_day():
+    at = _local("WITA", 2024, 2, 29, 10, 0)
+    assert last_allowed_day("kitas", at, "WITA", months=12) == date(2025, 2, 28)
+    assert last_allowed_day("kitap", at, "WITA") == date(2029, 2, 28)
+
+
+def test_visa_exemption_across_a_leap_february():
+    at = _local("WIB", 2024, 2, 1, 9, 0)
+    assert last_allowed_day("visa-exemption", at, "WIB") == date(2024, 3, 1)  # 29 days in Feb
+    at = _local("WIB", 2023, 2, 1, 9, 0)
+    assert last_allowed_day("visa-exemption", at, "WIB") == date(2023, 3, 2)
+
+
+def test_extend_positional_form_and_its_refusals():
+    assert extend("voa", date(2026, 3, 30), 0) == date(2026, 4, 29)
+    with pytest.raises(StayRuleError) as exc:
+        extend("voa", date(2026, 4, 29), 1)
+    assert exc.value.code == "no_extension" and "lebih dari 1 kali" in exc.value.message("id")
+    with pytest.raises(StayRuleError) as exc:
+        extend("visa-exemption", date(2026, 3, 30), 0)
+    assert "bebas visa kunjungan" in exc.value.message("id")
+    assert "cannot be extended at all" in exc.value.message("en")
+    with pytest.raises(StayRuleError) as exc:
+        extend("visit-visa", date(2026, 8, 27), 2)
+    assert exc.value.code == "no_extension"
+    with pytest.raises(StayRuleError) as exc:
+        extend("tourist", date(2026, 3, 30), 0)
+    assert exc.value.code == "unknown_permit" and exc.value.field == "permit"
+
+
+def test_visit_visa_is_capped_at_180_days_from_arrival():
+    arrived = date(2026, 3, 1)
+    # A stay shortened by an officer and then extended still ends by day 180.
+    assert extend("visit-visa", date(2026, 8, 1), 1, arrived_on=arrived) == date(2026, 8, 27)
+    with pytest.raises(StayRuleError, match="180 days"):
+        extend("visit-visa", date(2026, 8, 27), 1, arrived_on=arrived)
+
+
+def test_kitas_and_kitap_renew_from_the_day_after():
+    assert extend("kitas", date(2026, 8, 30), 5, months=6) == date(2027, 2, 28)
+    assert extend("kitas", date(2027, 8, 30), 5, months=6) == date(2028, 2, 29)
+    assert extend("kitap", date(2031, 2, 28), 1) == date(2036, 2, 29)
+    with pytest.raises(StayRuleError) as exc:
+        extend("kitas", date(2026, 8, 30), 0, months=3)
+    assert exc.value.field == "months"
+
+
+def test_rules_are_configurable():
+    rules = StayRules(
+        permits={**StayRules().permits, "visa-exemption": PermitRule(days=45)},
+        overstay_fee_per_day=2_000_000,
+        deportation_threshold_days=30,
+    )
+    at = _local("WITA", 2026, 3, 1, 12, 0)
+    assert last_allowed_day("visa-exemption", at, "WITA", rules=rules) == date(2026, 4, 14)
+    assert last_allowed_day("visa-exemption", at, "WITA") == date(2026, 3, 30)  # defaults kept
+    assert (
+        overstay(date(2026, 3, 30), _local("WITA", 2026, 4, 1, 8, 0), "WITA", rules).fee
+        == 4_000_000
+    )
+    assert overstay(date(2026, 3, 30), _local("WITA", 2026, 4, 29, 8, 0), "WITA", rules).deportation
+    with pytest.raises(ValueError, match="either"):
+        PermitRule(days=30, months=(6,))
+
+
+@pytest.mark.parametrize("zone", list(ZONES))
+def test_overstay_counts_local_days_across_a_month_end(zone):
+    tz = ZONES[zone][0]
+    last = date(2024, 2, 28)
+    assert overstay(last, _local(zone, 2024, 2, 29, 23, 30), tz).days == 1  # leap day
+    assert overstay(last, _local(zone, 2024, 3, 1, 0, 30), tz).days == 2
+    at_59 = overstay(last, _local(zone, 2024, 4, 27, 23, 30), tz)
+    assert (at_59.days, at_59.fee, at_59.deportation) == (59, 59_000_000, False)
+    at_60 = overstay(last, _local(zone, 2024, 4, 28, 0, 30), tz)
+    assert (at_60.days, at_60.fee, at_60.deportation) == (60, 0, True)
+    assert overstay(last, _local(zone, 2024, 2, 1, 0, 30), tz).days == 0  # not yet over
