@@ -40,6 +40,7 @@ VIEW_MODULES = [
     "pantau.cases.public",
     "pantau.cases.views",
     "pantau.cases.pages",
+    "pantau.cases.operations",
     "pantau.queue.views",
     "pantau.queue.desk_views",
     "pantau.queue.api",

@@ -7,6 +7,7 @@ from pantau.alerts.geofence import Geofence
 from pantau.alerts.models import Alert
 from pantau.audit.models import AuditEvent
 from pantau.cases.models import Action, Case, CaseEntry, Report, ReportPhoto
+from pantau.cases.operations import Operation
 from pantau.db import Base
 from pantau.notify import Notification
 from pantau.people.models import (
@@ -49,6 +50,7 @@ __all__ = [
     "Office",
     "Officer",
     "OfficerSession",
+    "Operation",
     "Passport",
     "Person",
     "QueueClosure",
