@@ -4,7 +4,8 @@ display in the waiting hall (public: numbers and counters only, no names)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Callable
+from datetime import date, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,6 +17,7 @@ from pantau.errors import PantauError
 from pantau.queue.availability import LABELS
 from pantau.queue.calendar import close_day
 from pantau.queue.models import QueueOffice, ServiceKind
+from pantau.queue.office_settings import OfficeRules, add_session, quotas, set_quota, set_rules
 from pantau.queue.privacy import mask_nik
 from pantau.queue.services import cancel_for_closure
 from pantau.queue.web import booking_service, desk_service
@@ -165,3 +167,95 @@ def _board(request: Request, db: SessionDep, office: Office) -> dict[str, Any]:
     desk = desk_service(request, db, SYSTEM)
     calls = desk.board(office.code, now=utcnow())
     return {"calls": calls, "current": calls[0] if calls else None}
+
+
+def _office_for(officer: Officer, requested: str) -> str:
+    """Officers set their own office; administrators and supervisors any office."""
+    if requested and officer.role in (Role.ADMIN, Role.SUPERVISOR):
+        return requested.upper()
+    return officer.office_code
+
+
+def _settings_page(
+    request: Request, db: SessionDep, office_code: str, status_code: int = 200, **ctx: Any
+) -> Response:
+    return _desk(
+        request, "queue/settings.html", status_code, office_code=office_code,
+        rules=db.get(QueueOffice, office_code), quotas=quotas(db, office_code), **ctx,
+    )  # fmt: skip
+
+
+@router.get("/console/antrean/pengaturan", response_class=HTMLResponse)
+def settings_page(
+    request: Request, db: SessionDep, officer: DeskOfficer, office: str = ""
+) -> Response:
+    return _settings_page(request, db, _office_for(officer, office))
+
+
+@router.post("/console/antrean/pengaturan/aturan", response_class=HTMLResponse)
+def settings_rules(
+    request: Request,
+    db: SessionDep,
+    officer: DeskOfficer,
+    days_ahead: Annotated[int, Form()],
+    opening_time: Annotated[time, Form()],
+    waiting_minutes: Annotated[int, Form()],
+    counters: Annotated[int, Form()],
+    office: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    code = _office_for(officer, office)
+    rules = OfficeRules(days_ahead, opening_time, waiting_minutes, counters)
+    return _settings_change(
+        request, db, code, lambda: set_rules(db, code, rules, actor=actor_of(request, officer))
+    )
+
+
+@router.post("/console/antrean/pengaturan/kuota", response_class=HTMLResponse)
+def settings_quota(
+    request: Request,
+    db: SessionDep,
+    officer: DeskOfficer,
+    session_id: Annotated[int, Form()],
+    service: Annotated[ServiceKind, Form()],
+    regular: Annotated[int, Form()],
+    priority: Annotated[int, Form()],
+    office: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    code = _office_for(officer, office)
+    actor = actor_of(request, officer)
+    return _settings_change(
+        request, db, code,
+        lambda: set_quota(db, code, session_id, service, regular=regular, priority=priority,
+                          now=utcnow(), actor=actor),
+    )  # fmt: skip
+
+
+@router.post("/console/antrean/pengaturan/sesi", response_class=HTMLResponse)
+def settings_session(
+    request: Request,
+    db: SessionDep,
+    officer: DeskOfficer,
+    label: Annotated[str, Form(max_length=40)],
+    starts: Annotated[time, Form()],
+    ends: Annotated[time, Form()],
+    weekday: Annotated[list[int], Form()],
+    office: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    code = _office_for(officer, office)
+    mask = sum(1 << d for d in set(weekday) if 0 <= d <= 6)
+    actor = actor_of(request, officer)
+    return _settings_change(
+        request, db, code, lambda: add_session(db, code, label, starts, ends, mask, actor=actor)
+    )
+
+
+def _settings_change(
+    request: Request, db: SessionDep, office_code: str, change: Callable[[], object]
+) -> Response:
+    try:
+        change()
+    except PantauError as exc:
+        db.rollback()
+        msg = exc.message(page_language(request))
+        return _settings_page(request, db, office_code, exc.status, error=msg)
+    return _settings_page(request, db, office_code, saved=True)
