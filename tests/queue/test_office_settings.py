@@ -40,13 +40,21 @@ def test_a_session_needs_a_real_time_range(db, office):
 
 def test_officer_sets_a_quota_in_the_console(app_client, accounts, office, morning):
     acc = make_account(accounts, "petugas.q", office="NGR")
-    app_client.post("/login", data={"username": "petugas.q", "password": PASSWORD, "otp": acc.code()})
+    app_client.post(
+        "/login", data={"username": "petugas.q", "password": PASSWORD, "otp": acc.code()}
+    )
     page = app_client.get("/console/antrean/pengaturan")
     assert page.status_code == 200 and "Sesi dan kuota" in page.text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     res = app_client.post(
         "/console/antrean/pengaturan/kuota",
-        data={"csrf_token": token, "session_id": morning.id, "service": "renewal", "regular": 7, "priority": 2},
+        data={
+            "csrf_token": token,
+            "session_id": morning.id,
+            "service": "renewal",
+            "regular": 7,
+            "priority": 2,
+        },
     )
     assert res.status_code == 200 and "Tersimpan." in res.text
     desk = app_client.get("/console/antrean")
