@@ -82,3 +82,8 @@ def test_case_console_flow(app_client, db, accounts, cipher):
     assert ok.status_code == 303
     person = app_client.get(f"/console/people/{arrival['person_id']}").text
     assert "dicabut" in person  # the sticker shows as revoked
+    stats = app_client.get("/console/statistics").text
+    deported = stats.split('id="deportations"')[1]
+    assert "BRA" in deported and "Working without a permit" in deported and ">1<" in deported
+    published = app_client.get("/console/statistics?public=1").text.split('id="deportations"')[1]
+    assert "&lt;5" in published and "Working without a permit" not in published

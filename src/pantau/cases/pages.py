@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau.accounts.models import Officer, Role
+from pantau.cases import statistics
 from pantau.cases.models import Report
 from pantau.cases.services import ActionService, CaseService
 from pantau.errors import NotFound, PantauError
@@ -18,7 +19,10 @@ from pantau.web import NavItem, SessionDep, actor_of, page_language, render, req
 
 router = APIRouter(include_in_schema=False)
 STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-NAV = [NavItem("/console/cases", "Cases", STAFF)]
+NAV = [
+    NavItem("/console/cases", "Cases", STAFF),
+    NavItem("/console/statistics", "Statistics", STAFF),
+]
 StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 
 
@@ -144,3 +148,17 @@ def action_decide(
             **_lists(request, db, officer),
         )
     return RedirectResponse("/console/cases", status_code=303)
+
+
+@router.get("/console/statistics", response_class=HTMLResponse)
+def statistics_page(
+    request: Request, db: SessionDep, officer: StaffPage, public: bool = False
+) -> Response:
+    """The figures as the directorate publishes them; `public=1` hides groups smaller than five."""
+    return render(
+        request,
+        "cases/statistics.html",
+        public=public,
+        refusals=statistics.refusals(db, public=public),
+        deportations=statistics.deportations(db, public=public),
+    )

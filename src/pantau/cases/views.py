@@ -11,16 +11,15 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from pantau.accounts.models import Officer, Role
+from pantau.cases import statistics
 from pantau.cases.models import Action, Case, Report
 from pantau.cases.services import ActionService, CaseService
-from pantau.people.models import Person
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["cases"])
 STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 
 Staff = Annotated[Officer, Depends(require_roles(*STAFF))]
-SMALL_GROUP = 5  # public figures never show a group smaller than this
 
 
 class ReportPublic(BaseModel):
@@ -208,25 +207,5 @@ def deportation_statistics(
     db: SessionDep, officer: Staff, public: Annotated[bool, Query()] = False
 ) -> list[dict[str, Any]]:
     """Executed deportations by month, office, nationality and reason. With `public=true`, groups
-    smaller than five are shown as "<5" so no figure points at one person."""
-    month = sa.func.to_char(Action.decided_at, "YYYY-MM")
-    q = (
-        sa.select(month, Action.office_code, Person.nationality, Action.reason, sa.func.count())
-        .join(Person, Person.id == Action.person_id)
-        .where(Action.kind == "deportation", Action.status == "executed")
-        .group_by(month, Action.office_code, Person.nationality, Action.reason)
-        .order_by(month)
-    )
-    rows = []
-    for m, office, nat, reason, n in db.execute(q):
-        shown: int | str = n if not public or n >= SMALL_GROUP else f"<{SMALL_GROUP}"
-        rows.append(
-            {
-                "month": m,
-                "office": office,
-                "nationality": nat,
-                "reason": reason if not public else None,
-                "deportations": shown,
-            }
-        )
-    return rows
+    smaller than five are shown as "<5" (and reasons left out) so no figure points at one person."""
+    return statistics.deportations(db, public=public)

@@ -10,10 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import Actor
+from pantau.cases import statistics
 from pantau.errors import NotFound, PantauError
 from pantau.people.bans import BanInput, BanService
 from pantau.people.factory import people_service
-from pantau.people.models import BanEntry, Refusal, Stay, StayStatus, Sticker
+from pantau.people.models import BanEntry, Stay, StayStatus, Sticker
 from pantau.people.mrz import parse_mrz
 from pantau.people.schemas import (
     ArrivalCreate,
@@ -203,21 +204,5 @@ def refusal_statistics(
     period: Annotated[str, Query(pattern="^(month|year)$")] = "month",
 ) -> list[RefusalStat]:
     """Refusals at checkpoints by nationality, checkpoint and month (or year)."""
-    import sqlalchemy as sa
-
-    bucket = sa.func.to_char(
-        sa.func.date_trunc(period, Refusal.occurred_at), "YYYY-MM" if period == "month" else "YYYY"
-    )
-    q = (
-        sa.select(bucket, Refusal.nationality, Refusal.checkpoint_code, sa.func.count())
-        .group_by(bucket, Refusal.nationality, Refusal.checkpoint_code)
-        .order_by(bucket, sa.func.count().desc())
-    )
-    if start:
-        q = q.where(Refusal.occurred_at >= start)
-    if end:
-        q = q.where(Refusal.occurred_at < end)
-    return [
-        RefusalStat(period=p, nationality=n, checkpoint=c, refusals=k)
-        for p, n, c, k in db.execute(q)
-    ]
+    rows = statistics.refusals(db, period=period, start=start, end=end)
+    return [RefusalStat(**row) for row in rows]
