@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from pantau import security
 from pantau.accounts.models import Officer, Role
 from pantau.accounts.services import TOTP_CONTEXT, AccountService
+from pantau.alerts.services import AlertEngine
 from pantau.audit.services import Actor
 from pantau.config import Settings
 from pantau.people.demo import load_people_demo
@@ -83,6 +84,9 @@ def load_demo(session: Session, settings: Settings, cipher: PiiCipher) -> list[s
         created.append(f"account {acc.username}")
     if arrivals := load_people_demo(session, cipher, DEMO_ACTOR):
         created.append(f"{arrivals} arrivals with stickers")
+        # The worker sweeps hourly; run it once now so the demo's overstayer shows at once.
+        alerts = AlertEngine(session, cipher=cipher).sweep()
+        created.append(f"{len(alerts)} alerts")
     if queue_offices := load_queue_demo(session):
         created.append(f"{queue_offices} offices taking passport-queue bookings")
     return created
