@@ -110,6 +110,7 @@ def login(page, live_server, _session_cookies):
     from tests.browser.test_console import sign_in
 
     def _login(username: str) -> None:
+        page.context.clear_cookies()  # one signed-in user at a time
         key = (live_server.url, username)
         if key in _session_cookies:
             page.context.add_cookies(_session_cookies[key])
