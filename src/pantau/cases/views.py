@@ -14,6 +14,7 @@ from pantau.accounts.models import Officer, Role
 from pantau.cases import statistics
 from pantau.cases.models import Action, Case, Report
 from pantau.cases.services import ActionService, CaseService
+from pantau.errors import PantauError
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["cases"])
@@ -188,8 +189,6 @@ def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer
 def decide_action(
     request: Request, action_id: uuid.UUID, decision: str, db: SessionDep, officer: Staff
 ) -> Action:
-    from pantau.errors import PantauError
-
     if decision not in ("approve", "reject"):
         raise PantauError("bad_decision", "Use approve or reject.", "Gunakan approve atau reject.")
     return ActionService(db, cipher=request.app.state.cipher).decide(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import Actor
 from pantau.cases import statistics
+from pantau.db import utcnow
 from pantau.errors import NotFound, PantauError
 from pantau.people.bans import BanInput, BanService
 from pantau.people.factory import people_service
@@ -154,7 +155,7 @@ def record_departure(
     """Record departure at an exit checkpoint by the sticker's QR text (or the stay id)."""
     stay: Stay | None = None
     if body.qr_text:
-        check: Verification = DbStickerVerifier(db).verify(body.qr_text, at=_now())
+        check: Verification = DbStickerVerifier(db).verify(body.qr_text, at=utcnow())
         if check.outcome not in ("valid", "expired") or check.serial is None:
             raise PantauError(
                 "bad_sticker",
@@ -174,12 +175,6 @@ def record_departure(
             "Tidak ada izin tinggal untuk stiker ini.",
         )
     return people.depart(stay, checkpoint_code=body.checkpoint, actor=actor, at=body.departed_at)
-
-
-def _now() -> Any:
-    from pantau.db import utcnow
-
-    return utcnow()
 
 
 @router.get("/api/v1/bans", response_model=list[BanPublic])
