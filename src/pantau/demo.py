@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 import pyotp
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pantau import security
@@ -84,12 +85,25 @@ def load_demo(session: Session, settings: Settings, cipher: PiiCipher) -> list[s
         created.append(f"account {acc.username}")
     if arrivals := load_people_demo(session, cipher, DEMO_ACTOR):
         created.append(f"{arrivals} arrivals with stickers")
+        created.append(_seeded_crowd(session, cipher))
         # The worker sweeps hourly; run it once now so the demo's overstayer shows at once.
         alerts = AlertEngine(session, cipher=cipher).sweep()
         created.append(f"{len(alerts)} alerts")
     if queue_offices := load_queue_demo(session):
         created.append(f"{queue_offices} offices taking passport-queue bookings")
     return created
+
+
+def _seeded_crowd(session: Session, cipher: PiiCipher) -> str:
+    """A small synthetic crowd (pantau seed), loaded with the demo arrivals so it runs once; its
+    copied stickers go through the scan rules, as ingested scans would."""
+    from pantau.scans.models import Scan
+    from pantau.seed import SeedOptions, seed_in_session
+
+    report = seed_in_session(session, cipher, SeedOptions(people=300, days=14, signed=20))
+    copies = list(session.scalars(sa.select(Scan).where(Scan.id.in_(report.copied_scans))))
+    AlertEngine(session, cipher=cipher).on_scans(copies)
+    return f"{report.people} synthetic people with {report.counts.get('scan', 0)} scans"
 
 
 def current_code(accounts: AccountService, officer: Officer) -> str | None:

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from pantau import __version__, migrate
 from pantau.cli import audit, db, keys, queue, sticker, user
+from pantau.cli import seed as seed_cli
 from pantau.cli.common import engine, fail, friendly, out, settings, unit_of_work
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(sticker.app, name="sticker")
 app.add_typer(queue.app, name="queue")
+app.add_typer(seed_cli.app, name="seed")
 demo_app = typer.Typer(help="Demo data and demo accounts.", invoke_without_command=True)
 app.add_typer(demo_app, name="demo")
 
