@@ -1,0 +1,1 @@
+"""The scanner web app for phones (/scan/): offline-first sticker verification and scan outbox."""
