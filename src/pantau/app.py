@@ -37,6 +37,7 @@ VIEW_MODULES = [
     "pantau.scans.views",
     "pantau.alerts.views",
     "pantau.maps.views",
+    "pantau.dashboards.views",
     "pantau.cases.public",
     "pantau.cases.views",
     "pantau.cases.pages",
@@ -44,6 +45,7 @@ VIEW_MODULES = [
     "pantau.queue.views",
     "pantau.queue.desk_views",
     "pantau.queue.api",
+    "pantau.scanner.views",
 ]
 
 
