@@ -127,9 +127,11 @@ class ChunkGenerator:
         self.pii_seconds = 0.0
         self.signing_seconds = 0.0
         self.rng = random.Random()  # noqa: S311 - synthetic data, not security
+        self.index = 0
 
-    def chunk(self, stream: str, n: int, sign_first: int) -> Rows:
+    def chunk(self, stream: str, n: int, sign_first: int, base: int) -> Rows:
         self.rng.seed(stream)
+        self.index = base  # people made so far: makes passport numbers unique
         rows = Rows()
         copied = set(self.rng.sample(range(n), min(n, max(1, round(n / 10_000)))))
         banned = max(1, round(n / 20_000)) if n >= 100 else 0
@@ -153,7 +155,9 @@ class ChunkGenerator:
         r = self.rng
         t0 = time.perf_counter()
         birth = date(1950 + r.randrange(55), 1 + r.randrange(12), 1 + r.randrange(28))
-        number = f"{nat[0]}{r.randrange(10**7, 10**8)}"
+        # Random numbers would collide (birthdays) at a million; a bijection of the index cannot.
+        number = f"{nat[0]}{self.index * 7_919 % 10**9:09d}"
+        self.index += 1
         person, passport = uuid_at(at, r), uuid_at(at, r)
         c = self.cipher
         i_hash = identity_hash(
@@ -414,7 +418,10 @@ def _chunks(
     done = 0
     for k in range(math.ceil(opts.people / opts.chunk)):
         n = min(opts.chunk, opts.people - done)
-        rows = gen.chunk(f"{opts.seed}:{run}:{k}", n, max(0, opts.signed - done))
+        # Index ranges never overlap: a chunk has room for its banned, a run starts past twice
+        # the people already there (each earlier run used less than that).
+        base = 2 * run + k * (opts.chunk + opts.chunk // 100 + 1)
+        rows = gen.chunk(f"{opts.seed}:{run}:{k}", n, max(0, opts.signed - done), base)
         report.add(rows)
         report.copied_scans.extend(rows.copied)
         done += n

@@ -1,0 +1,121 @@
+"""Dashboards: the console page (national or one office) and its figures as JSON, CSV or XLSX."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pantau.accounts.models import Officer, Role
+from pantau.audit.services import record_event
+from pantau.dashboards import charts
+from pantau.dashboards.exports import download
+from pantau.dashboards.services import DIMENSIONS, SERIES, DashboardService, scope_of
+from pantau.i18n import translator
+from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+
+router = APIRouter()
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
+NAV = [NavItem("/console/dashboard", "Dashboard", STAFF)]
+StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
+StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
+Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$")]
+OfficeQuery = Annotated[str | None, Query(max_length=8, pattern="^[A-Za-z]+$")]
+Days = Annotated[int, Query(ge=1, le=366)]
+
+
+@router.get("/console/dashboard", response_class=HTMLResponse, include_in_schema=False)
+def dashboard_page(
+    request: Request, db: SessionDep, officer: StaffPage, office: OfficeQuery = None
+) -> HTMLResponse:
+    _ = translator(page_language(request))
+    scope = scope_of(officer, office)
+    service = DashboardService(db, office=scope)
+    days = service.daily(30)
+    present = {d: service.present_by(d) for d in DIMENSIONS}
+    titles = {
+        "nationality": _("By nationality"),
+        "permit": _("By permit"),
+        "office": _("By office"),
+        "arrivals": _("Arrivals"),
+        "departures": _("Departures"),
+        "refusals": _("Refusals"),
+        "overstays": _("Overstays (began)"),
+        "alerts": _("Alerts"),
+    }
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        scope=scope,
+        total=service.present_total(),
+        titles=titles,
+        present_charts={d: charts.bars(rows, label=titles[d]) for d, rows in present.items()},
+        daily_charts={
+            s: charts.columns([(x.day, getattr(x, s)) for x in days], label=titles[s])
+            for s in SERIES
+        },
+        totals={s: sum(getattr(x, s) for x in days) for s in SERIES},
+        national=officer.role is not Role.OFFICER,
+    )
+
+
+def _export(
+    request: Request,
+    db: SessionDep,
+    officer: Officer,
+    fmt: str,
+    name: str,
+    header: list[str],
+    rows: list[list[Any]],
+) -> Response:
+    # Aggregates hold nobody's data, but a bulk download is still an event worth a trace.
+    record_event(
+        db,
+        "dashboards:statistics:export",
+        actor=actor_of(request, officer),
+        target=f"statistics:{name}",
+        details={"format": fmt, "rows": len(rows)},
+    )
+    return download(fmt, name, header, rows)
+
+
+@router.get("/api/v1/statistics/present", tags=["statistics"], response_model=None)
+def present_now(
+    request: Request,
+    db: SessionDep,
+    officer: StaffApi,
+    by: Annotated[str, Query(pattern="^(nationality|permit|office)$")] = "nationality",
+    office: OfficeQuery = None,
+    format: Format = "json",
+) -> dict[str, Any] | Response:
+    """Foreigners present now (an active stay), by nationality, permit or office. Officers get
+    their office's; supervisors and administrators the country, or `office`."""
+    scope = scope_of(officer, office)
+    rows = DashboardService(db, office=scope).present_by(by)
+    if format == "json":
+        return {"office": scope, "by": by, "rows": [{by: k, "present": n} for k, n in rows]}
+    name = f"present-by-{by}" + (f"-{scope}" if scope else "")
+    return _export(request, db, officer, format, name, [by, "present"], [list(r) for r in rows])
+
+
+@router.get("/api/v1/statistics/daily", tags=["statistics"], response_model=None)
+def daily(
+    request: Request,
+    db: SessionDep,
+    officer: StaffApi,
+    days: Days = 30,
+    office: OfficeQuery = None,
+    format: Format = "json",
+) -> dict[str, Any] | Response:
+    """Arrivals, departures, refusals, overstays begun and alerts per day (Jakarta calendar) over
+    the last `days` days."""
+    scope = scope_of(officer, office)
+    series = DashboardService(db, office=scope).daily(days)
+    if format == "json":
+        rows = [{"day": d.day.isoformat(), **{s: getattr(d, s) for s in SERIES}} for d in series]
+        return {"office": scope, "days": rows}
+    name = f"daily-{days}d" + (f"-{scope}" if scope else "")
+    return _export(
+        request, db, officer, format, name, ["day", *SERIES], [d.as_row() for d in series]
+    )
