@@ -84,7 +84,9 @@ def issue(base: str, officer: dict[str, str], i: int, *, days_ago: int = 2) -> I
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    return Issued(body["sticker"]["serial"], body["sticker"]["qr_text"], mrz, body["stay"]["last_day"])
+    return Issued(
+        body["sticker"]["serial"], body["sticker"]["qr_text"], mrz, body["stay"]["last_day"]
+    )
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,14 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.browser.conftest_scanner import (  # noqa: F401 - fixtures used by name
-    KUTA,
-    STICKERS,
-    api_token,
-    camera_browser,
-    issue,
-    phone,
-    scanner_world,
-    sign_in_app,
-    sticker_video,
-)
+from tests.browser import conftest_scanner
+from tests.browser.conftest_scanner import KUTA, STICKERS, sign_in_app
+
+# Fixtures from conftest_scanner.py, made visible to this module.
+scanner_world = conftest_scanner.scanner_world
+sticker_video = conftest_scanner.sticker_video
+camera_browser = conftest_scanner.camera_browser
+phone = conftest_scanner.phone
 
 # docs/sticker-format.md section 9: the worked example.
 EXAMPLE_TEXT = (
@@ -211,33 +208,57 @@ def test_offline_scans_reload_and_reach_the_server_exactly_once(phone, live_serv
         pytest.skip("POST /api/v1/scans answers 404: the server side of scanning is not there yet")
     base = live_server.url
     sign_in_app(phone, base, "petugas.cgk")
+    phone.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.context.set_offline(True)
     phone.reload()  # opens from the service worker's cache
     phone.wait_for_selector("#scanner:not([hidden])")
     assert phone.locator("#net").inner_text() == "Luring"
+    assert (
+        phone.evaluate(
+            "() => fetch('/api/v1/trust-list/root').then(() => 'reached', () => 'offline')"
+        )
+        == "offline"
+    )
+    assert phone.evaluate("async () => !!(await caches.match('/scan/'))")
     phone.click("#camera")
     phone.wait_for_function(
         f"() => document.querySelector('#waiting').dataset.count === '{STICKERS}'", timeout=60_000
     )
     phone.click("#camera")  # stop
+    assert (
+        phone.locator("#decoder").inner_text() == "Pembaca QR: zxing-wasm"
+    )  # no BarcodeDetector here
     assert phone.locator("#verdict").inner_text() == "BERLAKU"
     phone.reload()  # closed and opened again, still offline
     phone.wait_for_selector("#scanner:not([hidden])")
-    phone.wait_for_function(f"() => document.querySelector('#waiting').dataset.count === '{STICKERS}'")
+    phone.wait_for_function(
+        f"() => document.querySelector('#waiting').dataset.count === '{STICKERS}'"
+    )
     phone.context.set_offline(False)
-    phone.wait_for_function("() => document.querySelector('#waiting').dataset.count === '0'", timeout=30_000)
+    phone.wait_for_function(
+        "() => document.querySelector('#waiting').dataset.count === '0'", timeout=30_000
+    )
     for sticker in scanner_world.stickers:
-        rows = [r for r in _server_scans(base, scanner_world.officer, sticker.serial) if r["device"].startswith("web-")]
+        rows = [
+            r
+            for r in _server_scans(base, scanner_world.officer, sticker.serial)
+            if r["device"].startswith("web-")
+        ]
         assert len(rows) == 1, (sticker.serial, rows)
         row = rows[0]
         assert row["verdict"] == "valid" and row["kind"] == "check"
-        assert abs(row["lat"] - KUTA["latitude"]) < 1e-6 and abs(row["lon"] - KUTA["longitude"]) < 1e-6
+        assert (
+            abs(row["lat"] - KUTA["latitude"]) < 1e-6 and abs(row["lon"] - KUTA["longitude"]) < 1e-6
+        )
         assert row["accuracy_m"] == KUTA["accuracy"]
         assert row["fix_time"] is not None and row["device_time"] < row["received_at"]
         assert row["scanner_role"] == "officer"
 
 
-def test_hotel_records_check_in_with_receipt_and_sees_validity_only(phone, live_server, scanner_world):
+def test_hotel_records_check_in_with_receipt_and_sees_validity_only(
+    phone, live_server, scanner_world
+):
     if _scans_api_missing(live_server.url):
         pytest.skip("POST /api/v1/scans answers 404: the server side of scanning is not there yet")
     sign_in_app(phone, live_server.url, "hotel.kuta")
@@ -246,9 +267,13 @@ def test_hotel_records_check_in_with_receipt_and_sees_validity_only(phone, live_
     sticker = scanner_world.stickers[0]
     phone.evaluate("(text) => window.pantauScanner.handleText(text)", sticker.qr_text)
     assert phone.locator("#verdict").inner_text() == "BERLAKU"
-    phone.wait_for_function("() => document.querySelector('#sync-state').dataset.state === 'stored'")
+    phone.wait_for_function(
+        "() => document.querySelector('#sync-state').dataset.state === 'stored'"
+    )
     assert "Tanda terima" in phone.locator("#sync-state").inner_text()
-    assert phone.locator("#mrz-box").is_hidden() is False  # binding check offered on a valid sticker
+    assert (
+        phone.locator("#mrz-box").is_hidden() is False
+    )  # binding check offered on a valid sticker
     phone.click("#person-button")
     phone.wait_for_selector("#person dl")
     shown = phone.locator("#person").inner_text()
@@ -259,6 +284,7 @@ def test_officer_checks_passport_binding_and_sees_the_person(phone, live_server,
     sign_in_app(phone, live_server.url, "timpora.bali")
     sticker = scanner_world.stickers[1]
     phone.evaluate("(text) => window.pantauScanner.handleText(text)", sticker.qr_text)
+    phone.click("#mrz-box summary")
     phone.fill("#mrz", sticker.mrz)
     phone.click("#mrz-check")
     phone.wait_for_function("() => document.querySelector('#mrz-result').dataset.match === 'true'")
@@ -273,7 +299,9 @@ def test_officer_checks_passport_binding_and_sees_the_person(phone, live_server,
 def test_stale_lists_cannot_vouch_and_forgery_is_named(phone, live_server, scanner_world):
     sign_in_app(phone, live_server.url, "petugas.mdn")
     sticker = scanner_world.stickers[3]
-    forged = sticker.qr_text[:-6] + ("A" if sticker.qr_text[-6] != "A" else "B") + sticker.qr_text[-5:]
+    forged = (
+        sticker.qr_text[:-6] + ("A" if sticker.qr_text[-6] != "A" else "B") + sticker.qr_text[-5:]
+    )
     phone.evaluate("(text) => window.pantauScanner.handleText(text)", forged)
     assert phone.locator("#verdict").inner_text() == "TIDAK ASLI"
     phone.evaluate(

@@ -51,7 +51,10 @@ def shell() -> tuple[str, list[str]]:
     files = sorted(
         p
         for p in base.rglob("*")
-        if p.is_file() and p.name != "sw.js" and p.suffix not in (".md", "") and "LICENSE" not in p.name
+        if p.is_file()
+        and p.name != "sw.js"
+        and p.suffix not in (".md", "")
+        and "LICENSE" not in p.name
     )
     template = Path(str(resources.files("pantau").joinpath("templates", "scanner", "scan.html")))
     digest = hashlib.sha256(template.read_bytes())
