@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from pantau.demo import DEMO_PASSWORD
 from tests.browser import conftest_scanner
 from tests.browser.conftest_scanner import KUTA, STICKERS, sign_in_app
 
@@ -310,3 +311,43 @@ def test_stale_lists_cannot_vouch_and_forgery_is_named(phone, live_server, scann
     phone.evaluate("(text) => window.pantauScanner.handleText(text)", sticker.qr_text)
     assert phone.locator("#verdict").inner_text() == "TIDAK DAPAT DIPASTIKAN"
     assert "8 hari" in phone.locator("#verdict-detail").inner_text()
+
+
+def test_trust_list_and_status_list_are_checked_against_the_pinned_root(phone, live_server):
+    base = live_server.url
+    token = httpx.post(
+        f"{base}/api/v1/auth/device-token",
+        data={"username": "hotel.kuta", "password": DEMO_PASSWORD, "otp": ""},
+    ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    trust = httpx.get(f"{base}/api/v1/trust-list", headers=auth).json()
+    status = httpx.get(f"{base}/api/v1/status-list?since=0", headers=auth).json()
+    root = httpx.get(f"{base}/api/v1/trust-list/root").text
+    phone.goto(f"{base}/scan/")
+    outcome = phone.evaluate(
+        """async ([trust, status, rootPem]) => {
+          const codec = await import('/static/scanner/codec.js');
+          const v = await import('/static/scanner/verify.js');
+          const root = codec.pemToDer(rootPem);
+          const good = await v.loadTrust(trust, root);
+          const refuse = async (fn) => { try { await fn(); return 'accepted'; } catch (e) { return e.constructor.name; } };
+          const raw = codec.fromBase64(trust.payload);
+          raw[raw.length - 3] ^= 1;
+          const flipped = {...trust, payload: codec.toBase64(raw)};
+          const cache = new v.StatusCache(0);
+          const applied = await cache.apply(status, good.rootKey);
+          return {
+            signers: good.signers.size,
+            flipped: await refuse(() => v.loadTrust(flipped, root)),
+            otherRoot: await refuse(() => v.loadTrust(trust, root.slice(0, -1))),
+            statusAsTrust: await refuse(() => v.loadTrust(status, root)),
+            applied, version: cache.version,
+          };
+        }""",
+        [trust, status, root],
+    )
+    assert outcome["signers"] >= 1
+    assert outcome["flipped"] == "DocumentError"
+    assert outcome["otherRoot"] != "accepted"
+    assert outcome["statusAsTrust"] == "DocumentError"
+    assert outcome["applied"]["complete"] is True

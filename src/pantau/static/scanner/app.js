@@ -6,9 +6,10 @@ import { pemToDer } from "./codec.js";
 import { closeCamera, grabFrame, makeDecoder, openCamera } from "./camera.js";
 import { formatAgo, formatDay, formatTime, t } from "./i18n.js";
 import { MrzError, parseMrz } from "./mrz.js";
-import { enqueue, flush, logEntry, recentLog, waitingCount } from "./outbox.js";
+import { clearOutbox, enqueue, flush, logEntry, recentLog, waitingCount } from "./outbox.js";
+import * as lists from "./lists.js";
 import { kvDelete, kvGet, kvSet } from "./store.js";
-import { StatusCache, checkBinding, loadTrust, verdictOf, verifySticker } from "./verify.js";
+import { StatusCache, checkBinding, verdictOf, verifySticker } from "./verify.js";
 
 const $ = (id) => document.getElementById(id);
 const data = document.body.dataset;
@@ -88,6 +89,13 @@ async function signIn(event) {
   event.preventDefault();
   $("signin-error").textContent = "";
   const form = new URLSearchParams(new FormData($("signin-form")));
+  // Waiting scans are sent under the signed-in account: they must not change hands.
+  const previous = await kvGet("auth");
+  const left = await waitingCount();
+  if (previous && left && previous.username !== form.get("username")) {
+    $("signin-error").textContent = t("signin.other-user", { n: left, user: previous.username });
+    return;
+  }
   try {
     const response = await fetch("/api/v1/auth/device-token", { method: "POST", body: form });
     const body = await response.json().catch(() => ({}));
@@ -121,14 +129,6 @@ async function signOut() {
   location.reload();
 }
 
-async function clearOutbox() {
-  const { openDb, finished } = await import("./store.js");
-  const db = await openDb();
-  const tx = db.transaction("outbox", "readwrite");
-  tx.objectStore("outbox").clear();
-  await finished(tx);
-}
-
 function showSignedOut() {
   $("status-error").textContent = t("status.signed-out");
   $("signin").hidden = false;
@@ -136,54 +136,23 @@ function showSignedOut() {
 }
 
 // --- trust list and status list ----------------------------------------------------------------
-async function loadCachedLists() {
-  state.rootDer = await kvGet("root");
-  const cached = await kvGet("trust");
-  if (state.rootDer && cached) {
-    try {
-      state.trust = await loadTrust(cached.envelope, state.rootDer);
-    } catch (err) {
-      console.warn("cached trust list refused", err);
-    }
-  }
-  const status = await kvGet("status");
-  if (status) {
-    state.status = StatusCache.from(status);
-    state.statusIssuedAt = status.issued_at ? new Date(status.issued_at) : null;
-  }
-}
-
 async function refreshLists() {
   if (!state.auth || !state.rootDer) return;
   $("status-error").textContent = "";
   try {
-    const envelope = await (await api("/api/v1/trust-list")).json();
-    state.trust = await loadTrust(envelope, state.rootDer);
-    await kvSet("trust", { envelope, fetched_at: new Date().toISOString() });
-    const cache = StatusCache.from(state.status.toJSON());
-    for (let page = 0; page < 100; page++) {
-      const envelope2 = await (await api(`/api/v1/status-list?since=${cache.version}`)).json();
-      const { complete } = await cache.apply(envelope2, state.trust.rootKey);
-      state.statusIssuedAt = new Date(JSON.parse(atob(envelope2.payload)).issued_at);
-      if (complete) break;
-    }
-    state.status = cache;
-    await kvSet("status", { ...cache.toJSON(), issued_at: state.statusIssuedAt.toISOString() });
+    await lists.refreshLists(state, async (path) => {
+      const response = await api(path);
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      return response.json();
+    });
   } catch (err) {
     $("status-error").textContent = t("status.refresh-failed", { why: err.message });
   }
   renderStatus();
 }
 
-// The lists vouch for a sticker only while young enough: the older of the two decides.
-function listsAgeMs() {
-  if (!state.trust || !state.statusIssuedAt) return Infinity;
-  return Date.now() - Math.min(state.trust.issuedAt.getTime(), state.statusIssuedAt.getTime());
-}
-
-function listsFresh() {
-  return listsAgeMs() <= cfg.maxAgeDays * 86400000;
-}
+const listsAgeMs = () => lists.listsAgeMs(state);
+const listsFresh = () => listsAgeMs() <= cfg.maxAgeDays * 86400000;
 
 // --- scanning ------------------------------------------------------------------------------------
 async function handleText(text) {
@@ -483,7 +452,7 @@ async function registerWorker() {
 async function main() {
   state.device = await deviceId();
   state.auth = (await kvGet("auth")) || null;
-  await loadCachedLists();
+  await lists.loadCachedLists(state);
   $("loading").hidden = true;
   $("signin-form").addEventListener("submit", signIn);
   $("signout").addEventListener("click", signOut);

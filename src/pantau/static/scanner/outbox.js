@@ -17,6 +17,13 @@ export async function enqueue(scan) {
   await finished(tx);
 }
 
+export async function clearOutbox() {
+  const db = await openDb();
+  const tx = db.transaction("outbox", "readwrite");
+  tx.objectStore("outbox").clear();
+  await finished(tx);
+}
+
 export async function waiting() {
   const db = await openDb();
   return done(db.transaction("outbox").objectStore("outbox").getAll());
