@@ -85,10 +85,12 @@ def load_demo(session: Session, settings: Settings, cipher: PiiCipher) -> list[s
         created.append(f"account {acc.username}")
     if arrivals := load_people_demo(session, cipher, DEMO_ACTOR):
         created.append(f"{arrivals} arrivals with stickers")
-        created.append(_seeded_crowd(session, cipher))
         # The worker sweeps hourly; run it once now so the demo's overstayer shows at once.
         alerts = AlertEngine(session, cipher=cipher).sweep()
         created.append(f"{len(alerts)} alerts")
+        # After the sweep: the crowd's own overstays wait for the worker, so the demo's inbox
+        # opens on the story's overstayer; its copied sticker is raised at once.
+        created.append(_seeded_crowd(session, cipher))
     if queue_offices := load_queue_demo(session):
         created.append(f"{queue_offices} offices taking passport-queue bookings")
     return created
