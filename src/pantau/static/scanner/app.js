@@ -219,6 +219,7 @@ function showResult() {
   $("person").replaceChildren();
   $("person-button").hidden = !(c && navigator.onLine && state.auth);
   showSync(scan.id);
+  box.scrollIntoView({ block: "nearest", behavior: "smooth" });
 }
 
 function addField(dl, name, value) {
