@@ -195,3 +195,22 @@ def test_accommodation_cannot_register_arrivals(app_client, accounts, officer_he
         json={"mrz": MRZ, "permit": "voa", "checkpoint": "DPS"},
     )
     assert res.status_code == 403
+
+
+def test_extensions_count_from_the_local_arrival_day(app_client, officer_headers):
+    """Arrived at 00:30 WITA on 28 November (16:30 UTC on the 27th): a visit visa's 180 days count
+    from the 28th, the day on the checkpoint's calendar, not the UTC date."""
+    body = arrive(
+        app_client, officer_headers, permit="visit-visa", arrived_at="2026-11-28T00:30:00+08:00"
+    )
+    assert body.status_code in (200, 201), body.text
+    stay = body.json()["stay"]
+    assert stay["last_day"] == "2027-01-26"  # day 60, counting the 28th as day 1
+    last = None
+    for _ in range(2):
+        res = app_client.post(
+            f"/api/v1/stays/{stay['id']}/extend", json={}, headers=officer_headers
+        )
+        assert res.status_code == 200, res.text
+        last = res.json()["last_day"]
+    assert last == "2027-05-26"  # day 180 from 28 November, not from the 27th

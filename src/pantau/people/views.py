@@ -30,7 +30,8 @@ from pantau.people.schemas import (
     StickerPublic,
 )
 from pantau.people.services import PeopleService, Traveller
-from pantau.people.stay_rules import extended_last_day
+from pantau.people.stay_rules import extended_last_day, local_day
+from pantau.reference.models import ZONES, Checkpoint
 from pantau.scans.services import Verification
 from pantau.stickers.issue import DbStickerVerifier
 from pantau.web import SessionDep, actor_of, require_roles
@@ -125,7 +126,7 @@ def register_arrival(body: ArrivalCreate, people: PeopleDep, actor: ActorDep) ->
 
 @router.post("/api/v1/stays/{stay_id}/extend", response_model=StayPublic)
 def extend_stay(
-    stay_id: uuid.UUID, body: ExtensionCreate, people: PeopleDep, actor: ActorDep
+    stay_id: uuid.UUID, body: ExtensionCreate, people: PeopleDep, actor: ActorDep, db: SessionDep
 ) -> Stay:
     """Extend a permit under the rules; the new last day enters the status list."""
     stay = people.stay(stay_id)
@@ -138,7 +139,10 @@ def extend_stay(
         )
     new_last = extended_last_day(
         stay.permit.value,
-        arrived_on=stay.arrived_at.date(),
+        # The arrival day on the checkpoint's calendar: an arrival at 00:30 WITA is 16:30 UTC the day before.
+        arrived_on=local_day(
+            stay.arrived_at, ZONES[db.get_one(Checkpoint, stay.checkpoint_code).zone]
+        ),
         last_day=stay.last_day,
         extensions_so_far=stay.extensions,
         months=body.months,
