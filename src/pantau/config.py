@@ -48,11 +48,39 @@ class Settings(BaseSettings):
     device_idle_days: int = Field(
         14, description="A scanner phone unused this long signs in again."
     )
+    scanner_trust_max_age_days: int = Field(
+        7,
+        ge=1,
+        le=90,
+        description="Past this age a scanner's cached trust and status lists no longer vouch for a "
+        "sticker: the phone says it cannot tell (it must come online to refresh).",
+    )
     login_max_failures: int = Field(5, description="Failed sign-ins before the account is locked.")
     login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
     secure_cookies: bool = Field(False, description="Mark cookies Secure (set behind HTTPS).")
     tile_url: str | None = Field(
         None, description="Map tile server URL template ({z}/{x}/{y}); none = plain background."
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Address officers open Pantau at; links in notifications point there.",
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server for e-mail notifications; unset = e-mail is not sent."
+    )
+    smtp_port: int = Field(587, description="SMTP server port.")
+    smtp_user: str | None = Field(None, description="SMTP user name (unset = no login).")
+    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field("pantau@localhost", description="Sender address of e-mail.")
+    smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
+    notify_timeout_seconds: float = Field(
+        10, description="Time limit for one webhook call or SMTP conversation."
+    )
+    notify_max_attempts: int = Field(
+        6, ge=1, description="Tries of a notification before it is marked failed."
+    )
+    notify_retry_seconds: float = Field(
+        30, ge=0, description="Wait before the first retry; doubles on each further try."
     )
 
     @field_validator("database_url")

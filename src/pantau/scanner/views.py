@@ -22,10 +22,6 @@ from pantau.web import page_language, render
 
 router = APIRouter(include_in_schema=False)
 
-# Past this age the cached trust and status lists no longer vouch for a sticker: the app says it
-# cannot tell rather than guessing. A `scanner_trust_max_age_days` setting, when config.py grows
-# one, takes over.
-TRUST_MAX_AGE_DAYS = 7
 # The same sticker in view again within this time is not recorded twice.
 REPEAT_SECONDS = 60
 # The page compiles the QR decoder (ZXing-C++ in WebAssembly): 'wasm-unsafe-eval' allows
@@ -79,7 +75,7 @@ def scan_page(request: Request) -> Response:
     response = render(
         request,
         "scanner/scan.html",
-        trust_max_age_days=getattr(settings, "scanner_trust_max_age_days", TRUST_MAX_AGE_DAYS),
+        trust_max_age_days=settings.scanner_trust_max_age_days,
         expiring_days=ScanRules().expiring_days,
         repeat_seconds=REPEAT_SECONDS,
     )
