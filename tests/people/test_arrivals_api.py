@@ -3,7 +3,7 @@ and counted, returning persons matched, extensions and departures on the status 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -27,6 +27,15 @@ MRZ = build_td3(
     sex="F",
     expiry_date=date(2031, 1, 1),
 )
+
+
+WITA = timezone(timedelta(hours=8))
+
+
+def recent_arrival() -> datetime:
+    """Yesterday 10:00 at Ngurah Rai: stickers are signed when issued (now), so a test that verifies
+    one "today" must arrive close to today, whatever the date the suite runs on."""
+    return datetime.combine(datetime.now(WITA).date() - timedelta(days=1), time(10), WITA)
 
 
 @pytest.fixture
@@ -60,14 +69,14 @@ def trust_and_status(client, headers, since=0):
 
 
 def test_arrival_issues_a_sticker_that_verifies_offline(app_client, officer_headers, db):
-    res = arrive(app_client, officer_headers)
+    arrived = recent_arrival()
+    res = arrive(app_client, officer_headers, arrived_at=arrived.isoformat())
     assert res.status_code == 201, res.text
     body = res.json()
-    assert body["stay"]["last_day"] == "2026-12-27"  # VOA, 30 days, arrival day is day 1
+    # VOA, 30 days, the arrival day is day 1.
+    assert body["stay"]["last_day"] == (arrived.date() + timedelta(days=29)).isoformat()
     trust, cache = trust_and_status(app_client, officer_headers)
-    result = verify_token(
-        body["sticker"]["qr_text"], trust, cache, at=datetime(2026, 11, 29, tzinfo=UTC)
-    )
+    result = verify_token(body["sticker"]["qr_text"], trust, cache, at=datetime.now(UTC))
     assert result.outcome is Outcome.VALID and result.claims.serial == body["sticker"]["serial"]
     assert binding_matches(
         result.claims, document_number="PA1234567", nationality="AUS", birth_date=date(1990, 5, 17)
@@ -158,18 +167,20 @@ def test_unknown_permit_is_a_422(app_client, officer_headers):
 
 
 def test_extension_and_departure_reach_the_status_list(app_client, officer_headers):
-    body = arrive(app_client, officer_headers).json()
+    arrived = recent_arrival()
+    body = arrive(app_client, officer_headers, arrived_at=arrived.isoformat()).json()
     stay_id, serial = body["stay"]["id"], body["sticker"]["serial"]
+    extended = arrived.date() + timedelta(days=59)  # VOA: one extension of 30 days
     ext = app_client.post(f"/api/v1/stays/{stay_id}/extend", json={}, headers=officer_headers)
-    assert ext.status_code == 200 and ext.json()["last_day"] == "2027-01-26"
+    assert ext.status_code == 200 and ext.json()["last_day"] == extended.isoformat()
     again = app_client.post(f"/api/v1/stays/{stay_id}/extend", json={}, headers=officer_headers)
     assert again.status_code == 400 and again.json()["detail"]["code"] == "no_extension"
     trust, cache = trust_and_status(app_client, officer_headers)
-    assert cache.last_day[serial] == date(2027, 1, 26)
-    result = verify_token(
-        body["sticker"]["qr_text"], trust, cache, at=datetime(2026, 12, 30, tzinfo=UTC)
-    )
-    assert result.valid and result.last_day == date(2027, 1, 26)
+    assert cache.last_day[serial] == extended
+    # Past the first 30 days, within the extension: the phone's cached status list says valid.
+    later = datetime.combine(arrived.date() + timedelta(days=32), time(12), WITA)
+    result = verify_token(body["sticker"]["qr_text"], trust, cache, at=later)
+    assert result.valid and result.last_day == extended
     dep = app_client.post(
         "/api/v1/departures",
         headers=officer_headers,
