@@ -75,7 +75,9 @@ def live_server(embedded_url, settings, cipher) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def playwright_driver():
+    """One Playwright per test process: a second `sync_playwright()` while one runs fails with
+    "using Playwright Sync API inside the asyncio loop", so every browser is launched from this one."""
     if CHROMIUM is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is missing in CI: scripts/ensure-chromium.sh should install it")
@@ -83,9 +85,16 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_driver):
+    browser = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
 
 
 @pytest.fixture

@@ -127,22 +127,17 @@ def sticker_video(scanner_world, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(sticker_video):
+def camera_browser(playwright_driver, sticker_video):
     """A Chromium of its own: the fake camera is chosen when the browser starts."""
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed (make browser)")
-    from playwright.sync_api import sync_playwright
-
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={sticker_video}",
     ]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
-        yield browser
-        browser.close()
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+    yield browser
+    browser.close()
 
 
 # Near the Ngurah Rai office, Kuta (Bali).
