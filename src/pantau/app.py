@@ -36,6 +36,7 @@ VIEW_MODULES = [
     "pantau.stickers.views",
     "pantau.scans.views",
     "pantau.alerts.views",
+    "pantau.notifications.views",
     "pantau.maps.views",
     "pantau.dashboards.views",
     "pantau.cases.public",

@@ -10,6 +10,7 @@ tests, independent).
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import procrastinate
+import sqlalchemy as sa
 from procrastinate import JobContext
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,7 +30,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Modules with `register(app: procrastinate.App)`. A new domain adds one line here.
-TASK_MODULES: list[str] = ["pantau.maintenance", "pantau.alerts.tasks", "pantau.queue.tasks"]
+TASK_MODULES: list[str] = [
+    "pantau.maintenance",
+    "pantau.alerts.tasks",
+    "pantau.queue.tasks",
+    "pantau.notifications.tasks",
+]
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,39 @@ def run_worker(
             install_signal_handlers=not once,
             **options,
         )
+
+
+def defer_in_transaction(
+    session: Session,
+    task_name: str,
+    args: dict[str, Any],
+    *,
+    lock: str | None = None,
+    queue: str = "default",
+    priority: int = 0,
+) -> int:
+    """Queue a job in the session's own transaction (the outbox pattern): the job exists exactly
+    when the change that asks for it commits, and a rolled-back change queues nothing.
+
+    procrastinate's `defer` uses a connection of its own, so it would queue a job for a change that
+    is later rolled back (or lose it in a crash between commit and defer). This calls the same SQL
+    function its defer calls (`procrastinate_defer_jobs_v1`, from the schema of migration 0002;
+    the dependency is pinned to the minor that ships it) on the session's connection; its insert
+    trigger notifies listening workers when the transaction commits."""
+    job_id = session.scalar(
+        sa.text(
+            "SELECT unnest(procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, :priority,"
+            " :lock, NULL, CAST(:args AS jsonb), NULL)::procrastinate_job_to_defer_v1]))"
+        ),
+        {
+            "queue": queue,
+            "task": task_name,
+            "priority": priority,
+            "lock": lock,
+            "args": json.dumps(args),
+        },
+    )
+    return int(job_id)
 
 
 def guarded(name: str, fn: Callable[[], T]) -> T | None:

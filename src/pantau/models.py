@@ -9,6 +9,7 @@ from pantau.audit.models import AuditEvent
 from pantau.cases.models import Action, Case, CaseEntry, Report, ReportPhoto
 from pantau.cases.operations import Operation
 from pantau.db import Base
+from pantau.notifications.models import NotificationChannel, NotificationDelivery
 from pantau.notify import Notification
 from pantau.people.models import (
     BanEntry,
@@ -47,6 +48,8 @@ __all__ = [
     "Checkpoint",
     "Geofence",
     "Notification",
+    "NotificationChannel",
+    "NotificationDelivery",
     "Office",
     "Officer",
     "OfficerSession",

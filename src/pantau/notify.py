@@ -2,7 +2,8 @@
 
 `OutboxNotifier` stores each message in the `notification` table, in the caller's transaction: a
 message exists exactly when the change it announces was committed. A delivery worker (an SMS gateway,
-an SMTP relay) reads the outbox and marks rows sent; the demo and the tests read it directly. The
+an SMTP relay) reads the outbox and marks rows sent (e-mail: a job queued with the row, see
+pantau.notifications.delivery); the demo and the tests read it directly. The
 recipient and the text are personal data (a phone number, an e-mail address, a one-time code), so both
 are encrypted; `recipient_hash` finds a recipient's messages.
 """
@@ -36,6 +37,9 @@ class Notification(Base):
     body: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     sent_at: Mapped[datetime | None]
+    # E-mail delivery (pantau.notifications.delivery): tries so far and the last failure.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (sa.CheckConstraint("channel IN ('sms','email')", name="channel"),)
 
@@ -69,8 +73,10 @@ class OutboxNotifier:
 
     def send(self, message: Message) -> None:
         enc = self.cipher.encrypt
+        row_id = uuid7()
         self.session.add(
             Notification(
+                id=row_id,
                 channel=message.channel,
                 purpose=message.purpose,
                 recipient_hash=self.cipher.lookup_hash(message.to, RECIPIENT_PURPOSE),
@@ -79,6 +85,15 @@ class OutboxNotifier:
                 body=enc(message.body, "notification.body"),
             )
         )
+        if message.channel == "email":  # sent over SMTP by a job queued in this transaction
+            from pantau.jobs import defer_in_transaction
+
+            defer_in_transaction(
+                self.session,
+                "notifications.send_message",
+                {"notification_id": str(row_id)},
+                lock=f"notification:{row_id}",
+            )
 
 
 @dataclass(frozen=True, slots=True)

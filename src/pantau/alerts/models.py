@@ -31,7 +31,7 @@ class Alert(Base):
     summary: Mapped[str] = mapped_column(sa.Text)
     details: Mapped[dict[str, object]] = mapped_column(JSONB, default=dict)
     evidence: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(sa.Uuid), default=list)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # daily series
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     closed_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("officer.id"))

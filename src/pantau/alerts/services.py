@@ -17,6 +17,7 @@ from pantau.alerts.rules import Draft, Rule, RuleContext, default_rules
 from pantau.audit.services import Actor, record_event
 from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
+from pantau.notifications.services import alert_stored
 from pantau.people.models import Stay
 from pantau.pii import PiiCipher
 from pantau.reference.geo import nearest_office
@@ -115,11 +116,14 @@ class AlertEngine:
                     "updated_at": now,
                 },
             )
-            .returning(Alert.id)
+            # xmax is 0 on a row this statement inserted, not on one it updated (a repeat).
+            .returning(Alert.id, sa.literal_column("xmax = 0", sa.Boolean))
         )
-        alert_id = self.session.scalar(stmt)
+        alert_id, inserted = self.session.execute(stmt).one()
         alert = self.session.get(Alert, alert_id, populate_existing=True)
         assert alert is not None
+        # New or escalated alerts queue their notifications in this transaction.
+        alert_stored(self.session, alert, inserted=bool(inserted), severity=draft.severity)
         return alert
 
 

@@ -83,11 +83,11 @@ class Stay(Base):
     permit: Mapped[Permit] = mapped_column(_enum(Permit, "permit"))
     checkpoint_code: Mapped[str] = mapped_column(sa.ForeignKey("checkpoint.code"))
     office_code: Mapped[str] = mapped_column(sa.ForeignKey("office.code"), index=True)
-    arrived_at: Mapped[datetime]
+    arrived_at: Mapped[datetime] = mapped_column(index=True)  # the dashboards' daily series
     last_day: Mapped[date] = mapped_column(index=True)
     extensions: Mapped[int] = mapped_column(default=0)
     status: Mapped[StayStatus] = mapped_column(_enum(StayStatus, "stay_status"), index=True)
-    departed_at: Mapped[datetime | None]
+    departed_at: Mapped[datetime | None] = mapped_column(index=True)
     departure_checkpoint: Mapped[str | None] = mapped_column(sa.ForeignKey("checkpoint.code"))
     registered_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("officer.id"))
 
