@@ -340,3 +340,18 @@ def test_two_workers_at_once_send_each_delivery_once(world, receivers):
     ids = [r.headers["X-Pantau-Delivery"] for r in receiver.requests]
     assert len(ids) == 10 and len(set(ids)) == 10
     assert {d.status for d in deliveries(world)} == {"sent"}
+
+
+def test_an_alert_is_stored_even_when_its_notifications_cannot_be_queued(world):
+    """The job queue broken (its defer function gone): the alert still reaches the inbox."""
+    add_channel(world, "email", "kanim@imigrasi.example.go.id")
+    with world.factory() as s, s.begin():
+        s.execute(sa.text("ALTER FUNCTION procrastinate_defer_jobs_v1 RENAME TO broken_defer"))
+    try:
+        alert_id = raise_alert(world)
+    finally:
+        with world.factory() as s, s.begin():
+            s.execute(sa.text("ALTER FUNCTION broken_defer RENAME TO procrastinate_defer_jobs_v1"))
+    with world.factory() as s:
+        assert s.get(Alert, alert_id) is not None
+    assert deliveries(world) == []

@@ -51,14 +51,24 @@ def alert_stored(session: Session, alert: Alert, *, inserted: bool, severity: st
 
     A new alert is announced as raised; a repeat whose draft is more severe than the open alert
     raises the alert's severity and is announced as escalated; any other repeat (deduplicated
-    evidence) announces nothing."""
+    evidence) announces nothing.
+
+    Queueing runs in a savepoint of its own: should it fail, the alert is still stored (and shown
+    in the inbox) and the failure is logged; an alert matters more than its e-mail."""
     if inserted:
-        queue_deliveries(session, alert, "raised")
+        event = "raised"
     elif SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(alert.severity, 0):
         alert.severity = severity
         alert.updated_at = utcnow()
         session.flush()
-        queue_deliveries(session, alert, "escalated")
+        event = "escalated"
+    else:
+        return
+    try:
+        with session.begin_nested():
+            queue_deliveries(session, alert, event)
+    except Exception:
+        log.exception("notifications of alert %s could not be queued", alert.id)
 
 
 def queue_deliveries(session: Session, alert: Alert, event: str) -> list[uuid.UUID]:
