@@ -355,3 +355,26 @@ def test_an_alert_is_stored_even_when_its_notifications_cannot_be_queued(world):
     with world.factory() as s:
         assert s.get(Alert, alert_id) is not None
     assert deliveries(world) == []
+
+
+def test_a_delivery_left_without_a_job_is_queued_again(world, receivers):
+    """Its job gone (failed on a bug, or lost): the periodic requeue gives it a new one."""
+    from pantau.jobs import job_app
+
+    receiver = receivers([200])
+    add_channel(world, "webhook", receiver.url)
+    raise_alert(world)
+    with world.factory() as s, s.begin():
+        s.execute(
+            sa.text("DELETE FROM procrastinate_jobs WHERE task_name = 'notifications.deliver'")
+        )
+        s.execute(
+            sa.text("UPDATE notification_delivery SET created_at = now() - interval '1 hour'")
+        )
+    world.work()
+    assert receiver.requests == [] and deliveries(world)[0].status == "pending"
+    app = job_app(world.engine)
+    with app.open():
+        app.tasks["notifications.requeue"].defer(timestamp=1)
+    world.work()
+    assert len(receiver.requests) == 1 and deliveries(world)[0].status == "sent"
