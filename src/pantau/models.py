@@ -32,7 +32,7 @@ from pantau.queue.models import (
     QueueStrike,
 )
 from pantau.ratelimit import RateLimitHit
-from pantau.reference.models import Checkpoint, Office
+from pantau.reference.models import Checkpoint, Office, OfficeRegion, Region
 from pantau.scans.models import Scan
 from pantau.stickers.models import SigningKey
 
@@ -51,6 +51,7 @@ __all__ = [
     "NotificationChannel",
     "NotificationDelivery",
     "Office",
+    "OfficeRegion",
     "Officer",
     "OfficerSession",
     "Operation",
@@ -66,6 +67,7 @@ __all__ = [
     "QueueStrike",
     "RateLimitHit",
     "Refusal",
+    "Region",
     "Report",
     "ReportPhoto",
     "Scan",

@@ -125,7 +125,7 @@ def test_copied_sticker_in_medan_and_denpasar_raises_one_alert_at_the_right_offi
     world["scan"](out, t0 + timedelta(hours=1, minutes=5), -8.6710, 115.2130)  # and again
     found = alerts(world["db"], "impossible-travel")
     assert len(found) == 1
-    assert found[0].office_code == "DEN"  # the office nearest the place it was seen
+    assert found[0].office_code == "DEN"  # its working area holds Kota Denpasar, where it was seen
     assert len(found[0].evidence) >= 2
 
 

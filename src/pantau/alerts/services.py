@@ -21,6 +21,7 @@ from pantau.notifications.services import alert_stored
 from pantau.people.models import Stay
 from pantau.pii import PiiCipher
 from pantau.reference.geo import nearest_office
+from pantau.reference.regions import locate, office_for_region, region_index
 from pantau.scans.models import Scan
 
 log = logging.getLogger(__name__)
@@ -68,19 +69,28 @@ class AlertEngine:
 
     # --- storing -----------------------------------------------------------------------------------
     def route(self, draft: Draft) -> str:
-        """The office for the place of the evidence (the nearest office until boundaries are
-        loaded), else the stay's office, else the data centre."""
+        """The office whose working area holds the place of the evidence (the scan's regency);
+        else, when no boundaries are installed, the office nearest the place; else the stay's
+        (the person's registered) office; else the office nearest the place; else the data
+        centre."""
         if draft.office_code:
             return draft.office_code
         where = next((s for s in reversed(draft.evidence) if s.lat is not None), None)
+        point: tuple[float, float] | None = None
         if where is not None and where.lat is not None and where.lon is not None:
-            code = nearest_office(self.session, where.lat, where.lon)
-            if code is not None:
+            point = (where.lat, where.lon)
+        if where is not None and point is not None:
+            region = where.region_code or locate(*point)  # scans stored before regions were
+            if region is not None and (code := office_for_region(self.session, region)):
+                return code
+            if region_index() is None and (code := nearest_office(self.session, *point)):
                 return code
         if draft.stay_id:
             stay = self.session.get(Stay, draft.stay_id)
             if stay:
                 return stay.office_code
+        if point is not None and (code := nearest_office(self.session, *point)):
+            return code
         return DATA_CENTRE
 
     def store(self, draft: Draft) -> Alert:

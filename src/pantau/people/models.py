@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pantau.db import Base, utcnow, uuid7
@@ -90,6 +91,10 @@ class Stay(Base):
     departed_at: Mapped[datetime | None] = mapped_column(index=True)
     departure_checkpoint: Mapped[str | None] = mapped_column(sa.ForeignKey("checkpoint.code"))
     registered_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("officer.id"))
+    # Regency codes a permit is tied to (e.g. a work KITAS for Kabupaten Badung); empty: anywhere.
+    allowed_regions: Mapped[list[str]] = mapped_column(
+        ARRAY(sa.String(4)), default=list, server_default="{}"
+    )
 
     person: Mapped[Person] = relationship(back_populates="stays")
     stickers: Mapped[list[Sticker]] = relationship(back_populates="stay")

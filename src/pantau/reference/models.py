@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pantau.db import Base
@@ -55,3 +55,29 @@ class Checkpoint(Base):
     @property
     def tz(self) -> str:
         return ZONES[self.zone]
+
+
+class Region(Base):
+    """A regency (kabupaten) or city (kota), keyed by its 4-digit Kemendagri code; the province is
+    the code's first two digits. Loaded from the fetched boundaries (reference/boundaries.py)."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(sa.String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # kabupaten | kota
+    province_code: Mapped[str] = mapped_column(sa.String(2), index=True)
+    province_name: Mapped[str] = mapped_column(sa.Text)
+    bbox: Mapped[list[float]] = mapped_column(ARRAY(sa.Float))  # min lon, min lat, max lon, max lat
+    geometry: Mapped[dict[str, object]] = mapped_column(JSONB)  # GeoJSON, simplified
+
+    __table_args__ = (sa.CheckConstraint("kind IN ('kabupaten','kota')", name="kind"),)
+
+
+class OfficeRegion(Base):
+    """An office's working area, one row per regency: every regency belongs to exactly one office."""
+
+    __tablename__ = "office_region"
+
+    region_code: Mapped[str] = mapped_column(sa.ForeignKey("region.code"), primary_key=True)
+    office_code: Mapped[str] = mapped_column(sa.ForeignKey("office.code"), index=True)

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from pantau.reference.models import Checkpoint, Office
+from pantau.reference.regions import load_regions
 
 
 def shipped_reference() -> dict[str, list[dict[str, Any]]]:
@@ -23,6 +24,7 @@ def shipped_reference() -> dict[str, list[dict[str, Any]]]:
 class ReferenceService:
     def __init__(self, session: Session) -> None:
         self.session = session
+        self.regions_added = 0
 
     def load_shipped(self) -> tuple[int, int]:
         """Insert the shipped offices and checkpoints that are missing; return how many were added."""
@@ -45,6 +47,8 @@ class ReferenceService:
             .on_conflict_do_nothing()
             .returning(Checkpoint.code)
         ).all()
+        # Regencies and offices' working areas over them (none when boundaries are not installed).
+        self.regions_added = load_regions(self.session)
         return len(added_o), len(added_c)
 
     def office(self, code: str) -> Office | None:

@@ -34,6 +34,9 @@ class Scan(Base):
     lat: Mapped[float | None]
     lon: Mapped[float | None]
     accuracy_m: Mapped[float | None]
+    # The regency/city holding the position, placed at ingest (None: no position, at sea, or no
+    # boundaries installed). No foreign key: scans are stored even before regions are loaded.
+    region_code: Mapped[str | None] = mapped_column(sa.String(4))
     device: Mapped[str] = mapped_column(sa.String(100))
     scanner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("officer.id"))
     scanner_role: Mapped[str] = mapped_column(sa.String(16))
@@ -51,4 +54,5 @@ class Scan(Base):
         sa.CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
         sa.Index("ix_scan_person_time", "person_id", "device_time"),
         sa.Index("ix_scan_stay_time", "stay_id", "device_time"),
+        sa.Index("ix_scan_region_time", "region_code", "device_time"),
     )

@@ -25,6 +25,7 @@ from pantau.accounts.models import Officer, Role
 from pantau.db import utcnow
 from pantau.people.models import Stay, StayStatus, Sticker, StickerStatus
 from pantau.reference.models import ZONES, Office
+from pantau.reference.regions import locate_many
 from pantau.scans.models import Scan
 from pantau.scans.schemas import ScanError, ScanIn, ScanResult
 
@@ -78,14 +79,17 @@ class ScanService:
         verifier: StickerVerifier,
         rules: ScanRules | None = None,
         hooks: Sequence[ScanHook] = (),
+        place: bool = True,
     ) -> None:
         self.session = session
+        self.place = place  # put each scan in its regency (off only to measure what it costs)
         self.verifier = verifier
         self.rules = rules or ScanRules()
         self.hooks = hooks
         self._checks: dict[str, Verification] = {}
         self._stickers: dict[str, Sticker] = {}
         self._zones: dict[str, str] = {}
+        self._places: dict[uuid.UUID, str] = {}
 
     def ingest(self, raw: Sequence[dict[str, Any]], *, scanner: Officer) -> list[ScanResult]:
         now = utcnow()
@@ -99,6 +103,7 @@ class ScanService:
                 valid.append((i, *parsed))
         stored = self._known({s.id for _, s, _ in valid})
         self._prefetch([s for _, s, _ in valid if s.id not in stored])
+        self._place([s for _, s, _ in valid if s.id not in stored])
         rows: list[tuple[int, Scan]] = []
         seen: set[uuid.UUID] = set()
         for i, scan_in, flags in valid:
@@ -176,6 +181,7 @@ class ScanService:
             lat=scan_in.lat,
             lon=scan_in.lon,
             accuracy_m=scan_in.accuracy_m,
+            region_code=self._places.get(scan_in.id),
             device=scan_in.device,
             scanner_id=scanner.id,
             scanner_role=scanner.role.value,
@@ -183,6 +189,17 @@ class ScanService:
             flags=flags,
             qr_text=scan_in.qr_text if verdict in ("not-pantau", "not-genuine") else None,
             result=result,
+        )
+
+    def _place(self, scans: list[ScanIn]) -> None:
+        """Each positioned scan's regency, the batch at once (reference/regions.py)."""
+        if not self.place:
+            return
+        points = [
+            (s.lat, s.lon) if s.lat is not None and s.lon is not None else None for s in scans
+        ]
+        self._places.update(
+            {s.id: code for s, code in zip(scans, locate_many(points), strict=True) if code}
         )
 
     def _prefetch(self, scans: list[ScanIn]) -> None:
