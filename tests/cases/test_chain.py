@@ -225,3 +225,46 @@ def test_photos_are_reencoded_without_metadata(db, cipher):
 
     jpeg, w, h = reencode(photo_bytes("JPEG"))
     assert (w, h) == (64, 48) and b"SecretCam" not in jpeg and jpeg[:2] == b"\xff\xd8"
+
+
+def test_link_by_sticker_serial_and_bad_links(app_client, db, accounts, cipher):
+    """The scanner app links a person by the sticker's serial; an unknown serial or neither a
+    serial nor a person is refused with a message, and nothing is added to the case."""
+    client = app_client
+    KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
+    h = bearer(client, make_account(accounts, "petugas.s", office="NGR"))
+    mrz = build_td3(
+        surname="Lind",
+        given_names="Eva",
+        number="SE1234567",
+        nationality="SWE",
+        birth_date=date(1990, 2, 3),
+        sex="F",
+        expiry_date=date(2032, 1, 1),
+    )
+    arrival = client.post(
+        "/api/v1/arrivals",
+        headers=h,
+        json={"mrz": mrz, "permit": "voa", "checkpoint": "DPS"},
+    ).json()
+    case = client.post("/api/v1/cases", headers=h, json={"title": "Field check"}).json()
+    url = f"/api/v1/cases/{case['id']}/persons"
+    unknown = client.post(url, headers=h, json={"serial": "ID-00000-00000"})
+    assert unknown.status_code == 404 and unknown.json()["detail"]["code"] == "unknown_sticker"
+    neither = client.post(url, headers=h, json={"how": "nothing"})
+    assert neither.status_code == 422 and neither.json()["detail"]["code"] == "person_required"
+    assert client.get(f"/api/v1/cases/{case['id']}", headers=h).json()["persons"] == []
+    serial = arrival["sticker"]["serial"]
+    dashed = f"{serial[:2]}-{serial[2:7]}-{serial[7:]}".lower()
+    ok = client.post(url, headers=h, json={"serial": dashed, "how": "scanned in the field"})
+    assert ok.status_code == 204, ok.text
+    detail = client.get(f"/api/v1/cases/{case['id']}", headers=h).json()
+    assert len(detail["persons"]) == 1
+    assert detail["timeline"][-1]["text"] == f"scanned in the field {serial}"
+
+
+def test_tracking_code_form_redirects_to_the_status(app_client):
+    res = app_client.get("/lapor/track?code=ab-cd 12", follow_redirects=False)
+    assert res.status_code == 303 and res.headers["location"] == "/lapor/ABCD12"
+    missing = app_client.get("/lapor/ABCD12")
+    assert missing.status_code == 404 and "Tidak ada laporan dengan kode ini." in missing.text

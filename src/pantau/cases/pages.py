@@ -13,8 +13,7 @@ from pantau.accounts.models import Officer, Role
 from pantau.cases import statistics
 from pantau.cases.models import Report
 from pantau.cases.services import ActionService, CaseService
-from pantau.errors import NotFound, PantauError
-from pantau.people.models import Sticker
+from pantau.errors import PantauError
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
 router = APIRouter(include_in_schema=False)
@@ -94,21 +93,7 @@ def case_act(
         if what == "note":
             cases.note(case, text, officer=officer, actor=actor)
         elif what == "person":
-            sticker = db.get(Sticker, serial.strip().upper().replace("-", ""))
-            if sticker is None:
-                raise NotFound(
-                    "unknown_sticker",
-                    "No sticker with this serial.",
-                    "Tidak ada stiker dengan nomor seri ini.",
-                    field="serial",
-                )
-            cases.link_person(
-                case,
-                sticker.stay.person_id,
-                officer=officer,
-                actor=actor,
-                how=f"sticker {sticker.serial}",
-            )
+            cases.link_sticker(case, serial, officer=officer, actor=actor, how="sticker")
         elif what == "status":
             cases.move(case, status, officer=officer, actor=actor, outcome=text)
         elif what == "action":

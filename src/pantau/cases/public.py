@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau.cases import proof
 from pantau.cases.reports import MAX_PHOTO_BYTES, ReportInput, ReportService
@@ -81,6 +81,13 @@ async def report_submit(
             field=exc.field,
         )
     return render(request, "cases/report_done.html", status_code=201, code=report.tracking_code)
+
+
+@router.get("/lapor/track")
+def report_track(code: str = "") -> Response:
+    """The form on /lapor where a reporter types their tracking code."""
+    clean = "".join(ch for ch in code.upper() if ch.isalnum())[:20]
+    return RedirectResponse(f"/lapor/{clean}" if clean else "/lapor", status_code=303)
 
 
 @router.get("/lapor/{code}", response_class=HTMLResponse)

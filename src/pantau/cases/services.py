@@ -17,7 +17,7 @@ from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.people.bans import BanInput, BanService
 from pantau.people.factory import people_service
-from pantau.people.models import Person, Stay, StayStatus
+from pantau.people.models import Person, Stay, StayStatus, Sticker
 from pantau.people.services import GIVEN, SURNAME
 from pantau.pii import PiiCipher
 
@@ -125,6 +125,29 @@ class CaseService:
             target=f"case:{case.id}",
             details={"person": str(person_id), "how": how},
         )
+
+    def link_sticker(
+        self, case: Case, serial: str, *, officer: Officer, actor: Actor, how: str = ""
+    ) -> uuid.UUID:
+        """Link the holder of a sticker (typed, or scanned in the field) to the case."""
+        clean = serial.strip().upper().replace("-", "")
+        sticker = self.session.get(Sticker, clean) if clean else None
+        if sticker is None:
+            raise NotFound(
+                "unknown_sticker",
+                "No sticker with this serial.",
+                "Tidak ada stiker dengan nomor seri ini.",
+                field="serial",
+            )
+        person_id = sticker.stay.person_id
+        self.link_person(
+            case,
+            person_id,
+            officer=officer,
+            actor=actor,
+            how=f"{how or 'sticker'} {sticker.serial}".strip(),
+        )
+        return person_id
 
     def note(self, case: Case, text: str, *, officer: Officer, actor: Actor) -> None:
         if not text.strip():

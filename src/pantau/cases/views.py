@@ -59,7 +59,10 @@ class CaseMove(BaseModel):
 
 
 class PersonLink(BaseModel):
-    person_id: uuid.UUID
+    """A person by id, or the holder of a sticker by its serial (the scanner app links this way)."""
+
+    person_id: uuid.UUID | None = None
+    serial: str | None = Field(None, max_length=30)
     how: str = Field("linked by an officer", max_length=200)
 
 
@@ -140,13 +143,19 @@ def link_person(
     request: Request, case_id: uuid.UUID, body: PersonLink, db: SessionDep, officer: Staff
 ) -> None:
     cases = CaseService(db)
-    cases.link_person(
-        cases.get(case_id, officer),
-        body.person_id,
-        officer=officer,
-        actor=actor_of(request, officer),
-        how=body.how,
-    )
+    case, actor = cases.get(case_id, officer), actor_of(request, officer)
+    if body.person_id is not None:
+        cases.link_person(case, body.person_id, officer=officer, actor=actor, how=body.how)
+    elif body.serial:
+        cases.link_sticker(case, body.serial, officer=officer, actor=actor, how=body.how)
+    else:
+        raise PantauError(
+            "person_required",
+            "Give a person_id or a sticker serial.",
+            "Sebutkan person_id atau nomor seri stiker.",
+            status=422,
+            field="serial",
+        )
 
 
 @router.post("/api/v1/cases/{case_id}/notes", status_code=204)

@@ -218,6 +218,7 @@ function showResult() {
   $("mrz-result").textContent = "";
   $("person").replaceChildren();
   $("person-button").hidden = !(c && navigator.onLine && state.auth);
+  showCaseBox(Boolean(c && verdict.verdict !== "not-genuine"));
   showSync(scan.id);
   box.scrollIntoView({ block: "nearest", behavior: "smooth" });
 }
@@ -276,6 +277,56 @@ async function showPerson() {
     }
   } catch (err) {
     box.textContent = err.message;
+  }
+}
+
+// --- linking the sticker's holder to a case (immigration staff, online) ---------------------------
+const CASE_ROLES = ["officer", "supervisor", "admin"];
+
+async function showCaseBox(genuine) {
+  const box = $("case-box");
+  $("case-result").textContent = "";
+  delete $("case-result").dataset.linked;
+  box.hidden = true;
+  if (!genuine || !navigator.onLine || !state.auth || !CASE_ROLES.includes(state.auth.role)) return;
+  try {
+    const response = await api("/api/v1/cases");
+    if (!response.ok) return;
+    const open = (await response.json()).filter((c) => c.status !== "closed");
+    const select = $("case-select");
+    select.replaceChildren();
+    for (const c of open) {
+      const option = document.createElement("option");
+      option.value = c.id;
+      option.textContent = `#${c.number} ${c.title}`;
+      select.append(option);
+    }
+    box.hidden = open.length === 0;
+  } catch {
+    box.hidden = true;
+  }
+}
+
+async function linkToCase() {
+  const serial = state.current && state.current.result.serial;
+  const caseId = $("case-select").value;
+  const out = $("case-result");
+  if (!serial || !caseId) return;
+  try {
+    const response = await api(`/api/v1/cases/${encodeURIComponent(caseId)}/persons`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ serial, how: "sticker scanned in the field" }),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(errorMessage(body, response.status));
+    }
+    out.textContent = t("case.linked", { title: $("case-select").selectedOptions[0].textContent });
+    out.dataset.linked = caseId;
+  } catch (err) {
+    out.textContent = t("case.failed", { why: err.message });
+    out.dataset.linked = "";
   }
 }
 
@@ -462,6 +513,7 @@ async function main() {
   $("refresh").addEventListener("click", () => refreshLists());
   $("mrz-check").addEventListener("click", checkMrz);
   $("person-button").addEventListener("click", showPerson);
+  $("case-link").addEventListener("click", linkToCase);
   window.addEventListener("online", () => { flushNow(); refreshLists(); });
   window.addEventListener("offline", () => renderStatus());
   document.addEventListener("visibilitychange", () => { if (!document.hidden) flushNow(); });
