@@ -43,6 +43,7 @@ VIEW_MODULES = [
     "pantau.cases.views",
     "pantau.cases.pages",
     "pantau.cases.operations",
+    "pantau.cases.operation_pages",
     "pantau.queue.views",
     "pantau.queue.desk_views",
     "pantau.queue.api",

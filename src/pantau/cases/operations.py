@@ -5,6 +5,7 @@ operation needs: its cases' titles, not the people's records."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -15,10 +16,10 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from pantau.accounts.models import Officer, Role
-from pantau.audit.services import record_event
+from pantau.audit.services import Actor, record_event
 from pantau.cases.models import Case
 from pantau.db import Base, utcnow, uuid7
-from pantau.errors import NotFound, PantauError
+from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.web import SessionDep, actor_of, require_roles
 
 
@@ -81,6 +82,137 @@ def _members(db: Session, usernames: list[str]) -> list[uuid.UUID]:
     return [found[u.lower()].id for u in usernames]
 
 
+def visible(officer: Officer) -> sa.Select[Operation]:
+    """Staff see their office's operations (supervisors and admins all); a TIMPORA partner only the
+    operations they are a member of."""
+    q = sa.select(Operation).order_by(Operation.day.desc()).limit(200)
+    if officer.role is Role.PARTNER:
+        q = q.where(sa.literal(officer.id, sa.Uuid) == sa.any_(Operation.members))
+    elif officer.role is Role.OFFICER:
+        q = q.where(Operation.office_code == officer.office_code)
+    return q
+
+
+def get_visible(db: Session, op_id: uuid.UUID, officer: Officer) -> Operation:
+    op = db.scalar(visible(officer).where(Operation.id == op_id))
+    if op is None:
+        raise NotFound(
+            "unknown_operation",
+            "No such operation for your account.",
+            "Operasi tidak ditemukan untuk akun Anda.",
+        )
+    return op
+
+
+def _cases(db: Session, officer: Officer, case_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Only cases the planning officer may see can be covered by their operation."""
+    if not case_ids:
+        return []
+    q = sa.select(Case.id).where(Case.id.in_(case_ids))
+    if officer.role is Role.OFFICER:
+        q = q.where(Case.office_code == officer.office_code)
+    found = set(db.scalars(q))
+    if missing := [str(c) for c in case_ids if c not in found]:
+        raise PantauError(
+            "unknown_case",
+            f"Unknown cases for your office: {', '.join(missing)}.",
+            f"Kasus tidak dikenal untuk kantor Anda: {', '.join(missing)}.",
+            field="case_ids",
+        )
+    return list(dict.fromkeys(case_ids))
+
+
+def plan(db: Session, officer: Officer, actor: Actor, body: OperationCreate) -> Operation:
+    op = Operation(
+        office_code=officer.office_code,
+        name=body.name.strip(),
+        day=body.day,
+        area=body.area.strip(),
+        agencies=[a.strip() for a in body.agencies if a.strip()],
+        members=_members(db, body.members),
+        case_ids=_cases(db, officer, body.case_ids),
+        created_by=officer.id,
+    )
+    db.add(op)
+    db.flush()
+    record_event(
+        db,
+        "cases:operation:plan",
+        actor=actor,
+        target=f"operation:{op.id}",
+        details={"members": len(op.members)},
+    )
+    return op
+
+
+def extend(
+    db: Session,
+    op: Operation,
+    officer: Officer,
+    actor: Actor,
+    *,
+    agencies: Sequence[str] = (),
+    members: Sequence[str] = (),
+    case_ids: Sequence[uuid.UUID] = (),
+) -> Operation:
+    """Add agencies, partner members or cases to a planned operation."""
+    if officer.role is Role.PARTNER:
+        raise Forbidden(
+            "forbidden",
+            "Only immigration staff change an operation.",
+            "Hanya petugas imigrasi yang dapat mengubah operasi.",
+        )
+    if op.status != "planned":
+        raise Conflict(
+            "operation_closed",
+            "The operation is over; its plan cannot change.",
+            "Operasi sudah selesai; rencananya tidak dapat diubah.",
+        )
+    new_agencies = [a.strip() for a in agencies if a.strip()]
+    new_members = _members(db, list(members))
+    new_cases = _cases(db, officer, list(case_ids))
+    if not (new_agencies or new_members or new_cases):
+        raise PantauError(
+            "nothing_to_add",
+            "Name an agency, a member or a case to add.",
+            "Sebutkan instansi, anggota, atau kasus yang ditambahkan.",
+        )
+    op.agencies = list(dict.fromkeys([*op.agencies, *new_agencies]))
+    op.members = list(dict.fromkeys([*op.members, *new_members]))
+    op.case_ids = list(dict.fromkeys([*op.case_ids, *new_cases]))
+    record_event(
+        db,
+        "cases:operation:extend",
+        actor=actor,
+        target=f"operation:{op.id}",
+        details={
+            "agencies": new_agencies,
+            "members": [str(m) for m in new_members],
+            "cases": [str(c) for c in new_cases],
+        },
+    )
+    return op
+
+
+def record(db: Session, op: Operation, officer: Officer, actor: Actor, results: str) -> Operation:
+    if officer.role is Role.PARTNER:
+        raise Forbidden(
+            "forbidden",
+            "Only immigration staff record results.",
+            "Hanya petugas imigrasi yang dapat mencatat hasil.",
+        )
+    if len(results.strip()) < 3:
+        raise PantauError(
+            "results_required",
+            "Write what the operation found.",
+            "Tuliskan hasil operasi.",
+            field="results",
+        )
+    op.results, op.status = results.strip()[:5000], "done"
+    record_event(db, "cases:operation:results", actor=actor, target=f"operation:{op.id}")
+    return op
+
+
 def _view(db: Session, op: Operation) -> dict[str, Any]:
     titles = dict(db.execute(sa.select(Case.id, Case.title).where(Case.id.in_(op.case_ids))).all())
     return {
@@ -101,53 +233,19 @@ def _view(db: Session, op: Operation) -> dict[str, Any]:
 def plan_operation(
     request: Request, body: OperationCreate, db: SessionDep, officer: Staff
 ) -> dict[str, Any]:
-    op = Operation(
-        office_code=officer.office_code,
-        name=body.name.strip(),
-        day=body.day,
-        area=body.area.strip(),
-        agencies=[a.strip() for a in body.agencies if a.strip()],
-        members=_members(db, body.members),
-        case_ids=body.case_ids,
-        created_by=officer.id,
-    )
-    db.add(op)
-    db.flush()
-    record_event(
-        db,
-        "cases:operation:plan",
-        actor=actor_of(request, officer),
-        target=f"operation:{op.id}",
-        details={"members": len(op.members)},
-    )
-    return _view(db, op)
+    return _view(db, plan(db, officer, actor_of(request, officer), body))
 
 
 @router.get("/api/v1/operations")
 def list_operations(db: SessionDep, officer: Anyone) -> list[dict[str, Any]]:
     """Staff see their office's operations (supervisors all); a TIMPORA partner only those they are
     a member of."""
-    q = sa.select(Operation).order_by(Operation.day.desc()).limit(200)
-    if officer.role is Role.PARTNER:
-        q = q.where(sa.literal(officer.id, sa.Uuid) == sa.any_(Operation.members))
-    elif officer.role is Role.OFFICER:
-        q = q.where(Operation.office_code == officer.office_code)
-    return [_view(db, op) for op in db.scalars(q)]
+    return [_view(db, op) for op in db.scalars(visible(officer))]
 
 
 @router.post("/api/v1/operations/{op_id}/results")
 def record_results(
     request: Request, op_id: uuid.UUID, body: OperationResult, db: SessionDep, officer: Staff
 ) -> dict[str, Any]:
-    op = db.get(Operation, op_id)
-    if op is None or (officer.role is Role.OFFICER and op.office_code != officer.office_code):
-        raise NotFound(
-            "unknown_operation",
-            "No such operation for your office.",
-            "Operasi tidak ditemukan untuk kantor Anda.",
-        )
-    op.results, op.status = body.results.strip(), "done"
-    record_event(
-        db, "cases:operation:results", actor=actor_of(request, officer), target=f"operation:{op.id}"
-    )
-    return _view(db, op)
+    op = get_visible(db, op_id, officer)
+    return _view(db, record(db, op, officer, actor_of(request, officer), body.results))
