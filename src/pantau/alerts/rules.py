@@ -22,6 +22,7 @@ from pantau.people.stay_rules import StayRules, overstay
 from pantau.pii import PiiCipher
 from pantau.reference.geo import distance_km
 from pantau.reference.models import ZONES, Office
+from pantau.reference.regions import region_index
 from pantau.scans.models import Scan
 
 
@@ -346,6 +347,60 @@ class NotSeenRule(Rule):
         ]
 
 
+class OutsideAreaRule(Rule):
+    """Seen outside the regencies a permit is tied to (a KITAS for work in Kabupaten Badung seen in
+    Surabaya). Only when the point is farther from the allowed area than its accuracy plus a margin
+    (the boundaries are simplified by ~55 m), so GPS jitter along the edge raises nothing; one open
+    alert per stay, repeats add evidence."""
+
+    kind = "outside-permitted-area"
+    severity = "medium"
+    margin_m = 300.0
+
+    def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
+        located = [s for s in scans if s.stay_id and s.lat is not None and s.lon is not None]
+        if not located:
+            return []
+        areas = dict(
+            ctx.session.execute(
+                sa.select(Stay.id, Stay.allowed_regions).where(
+                    Stay.id.in_({s.stay_id for s in located}),
+                    Stay.status == StayStatus.ACTIVE,
+                    sa.func.cardinality(Stay.allowed_regions) > 0,
+                )
+            ).all()
+        )
+        index = region_index() if areas else None
+        if index is None:
+            return []
+        out: list[Draft] = []
+        flagged: set[uuid.UUID] = set()
+        for scan in located:
+            stay_id = scan.stay_id
+            allowed = areas.get(stay_id) if stay_id else None
+            if not allowed or stay_id is None or scan.region_code in allowed or stay_id in flagged:
+                continue
+            away = index.outside_m(allowed, scan.lat or 0.0, scan.lon or 0.0)
+            if away is None or away <= (scan.accuracy_m or 0.0) + self.margin_m:
+                continue
+            flagged.add(stay_id)
+            names = ", ".join(index.rows[c]["name"] for c in allowed if c in index.rows)
+            out.append(
+                Draft(
+                    self.kind,
+                    self.severity,
+                    f"outside-area:{scan.stay_id}",
+                    f"Seen {away / 1000:.1f} km outside the permitted area ({names})",
+                    person_id=scan.person_id,
+                    stay_id=scan.stay_id,
+                    serial=scan.serial,
+                    details={"km": round(away / 1000, 1), "allowed": list(allowed)},
+                    evidence=[scan],
+                )
+            )
+        return out
+
+
 def default_rules() -> list[Rule]:
     from pantau.alerts.geofence import GeofenceRule  # it subclasses Rule, defined above
 
@@ -357,6 +412,7 @@ def default_rules() -> list[Rule]:
         BannedSeenRule(),
         NotSeenRule(),
         GeofenceRule(),
+        OutsideAreaRule(),
     ]
 
 

@@ -17,6 +17,7 @@ from pantau.people.factory import people_service
 from pantau.people.models import Permit, Person
 from pantau.people.services import Traveller
 from pantau.pii import PiiCipher
+from pantau.reference.models import Region
 
 VISITORS = [
     ("MYS", "AHMAD", "FARID", "M", "DPS", "visa-exemption"),
@@ -55,6 +56,8 @@ def load_people_demo(session: Session, cipher: PiiCipher, actor: Actor) -> int:
         return 0
     people = people_service(session, cipher, actor)
     now = datetime.now(UTC)
+    # The KITAS holder works in Kota Tangerang only (when the regency boundaries are installed).
+    tangerang = ["3671"] if session.get(Region, "3671") is not None else []
     for i, (nat, surname, given, sex, checkpoint, permit) in enumerate(VISITORS):
         arrived = now - timedelta(days=3 + i * 2)
         people.register_arrival(
@@ -64,6 +67,7 @@ def load_people_demo(session: Session, cipher: PiiCipher, actor: Actor) -> int:
             actor=actor,
             arrived_at=arrived,
             months=12 if permit == "kitas" else None,
+            allowed_regions=tangerang if permit == "kitas" else (),
         )
     # An overstayer: visa exemption 30 days, arrived 41 days ago.
     people.register_arrival(

@@ -34,6 +34,11 @@ class ArrivalCreate(BaseModel):
     match: str | None = Field(
         None, description='Answer to a possible match: the person id, or "new"', max_length=40
     )
+    allowed_regions: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Regency/city codes (4-digit Kemendagri) the permit is tied to; none: anywhere",
+    )
 
 
 class StayPublic(BaseModel):
@@ -47,6 +52,7 @@ class StayPublic(BaseModel):
     extensions: int
     status: str
     departed_at: datetime | None
+    allowed_regions: list[str] = []
 
 
 class StickerPublic(BaseModel):

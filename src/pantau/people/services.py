@@ -8,6 +8,7 @@ other deployments (a hardware key store) can supply their own.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -33,7 +34,7 @@ from pantau.people.models import (
     StickerStatus,
 )
 from pantau.pii import PiiCipher
-from pantau.reference.models import ZONES, Checkpoint
+from pantau.reference.models import ZONES, Checkpoint, Region
 
 SURNAME = "person.surname"
 GIVEN = "person.given_names"
@@ -108,9 +109,12 @@ class PeopleService:
         arrived_at: datetime | None = None,
         months: int | None = None,
         match: str | None = None,
+        allowed_regions: Sequence[str] = (),
     ) -> ArrivalOutcome:
-        """Register an entry. `match` answers a possible-match question: a person id or "new"."""
+        """Register an entry. `match` answers a possible-match question: a person id or "new".
+        `allowed_regions`: regency codes the permit is tied to (none: anywhere)."""
         checkpoint = self._checkpoint(checkpoint_code)
+        areas = self._regions(allowed_regions)
         arrived_at = arrived_at or utcnow()
         local_day = arrived_at.astimezone(ZoneInfo(ZONES[checkpoint.zone])).date()
         p_hash = passport_hash(self.cipher, traveller.nationality, traveller.document_number)
@@ -149,6 +153,7 @@ class PeopleService:
             status=StayStatus.ACTIVE,
             registered_by=actor.id,
             last_day=self.last_day(permit.value, arrived_at, ZONES[checkpoint.zone], months),
+            allowed_regions=areas,
         )
         self.session.add(stay)
         self.session.flush()
@@ -175,9 +180,26 @@ class PeopleService:
                 "permit": permit.value,
                 "checkpoint": checkpoint.code,
                 "new_person": new_person,
+                "allowed_regions": areas,
             },
         )
         return ArrivalOutcome(person, stay, sticker, new_person)
+
+    def _regions(self, codes: Sequence[str]) -> list[str]:
+        """Regency codes a permit is tied to, checked against the loaded regions."""
+        wanted = sorted({c.strip() for c in codes if c.strip()})
+        if not wanted:
+            return []
+        known = set(self.session.scalars(sa.select(Region.code).where(Region.code.in_(wanted))))
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            raise PantauError(
+                "unknown_region",
+                f"Unknown regency/city code(s): {', '.join(unknown)} (4-digit Kemendagri codes).",
+                f"Kode kabupaten/kota tidak dikenal: {', '.join(unknown)} (kode Kemendagri 4 digit).",
+                field="allowed_regions",
+            )
+        return wanted
 
     def _checkpoint(self, code: str) -> Checkpoint:
         checkpoint = self.session.get(Checkpoint, code.strip().upper())

@@ -110,6 +110,7 @@ def register_arrival(body: ArrivalCreate, people: PeopleDep, actor: ActorDep) ->
         arrived_at=body.arrived_at,
         months=body.months,
         match=body.match,
+        allowed_regions=body.allowed_regions,
     )
     return ArrivalPublic(
         person_id=out.person.id,
