@@ -32,6 +32,9 @@ def test_seed_makes_what_supervision_needs(db, cipher):
     assert overstays >= 1
     assert {"visa-exemption", "voa"} <= {p.value for p in db.scalars(sa.select(Stay.permit))}
     assert _n(db, Scan, Scan.kind == "check-in") > 100 and _n(db, Scan, Scan.kind == "exit") > 10
+    # Every synthetic scan is placed in its site's regency (Kuta's scans in Kabupaten Badung).
+    assert _n(db, Scan, Scan.region_code.is_(None)) == 0
+    assert _n(db, Scan, Scan.region_code == "5103") > 0
     person = db.scalars(sa.select(Person)).first()
     assert cipher.decrypt(person.surname, SURNAME).isupper()
     # The signed sample verifies like any issued sticker; the rest say what they are.

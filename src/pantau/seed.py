@@ -43,6 +43,7 @@ from pantau.people.identity import identity_hash, passport_hash
 from pantau.people.stay_rules import last_allowed_day
 from pantau.pii import PiiCipher
 from pantau.reference.models import ZONES
+from pantau.reference.regions import locate
 from pantau.seed_rows import (
     Rows,
     Scanners,
@@ -128,6 +129,7 @@ class ChunkGenerator:
         self.signing_seconds = 0.0
         self.rng = random.Random()  # noqa: S311 - synthetic data, not security
         self.index = 0
+        self.regions: dict[str, str | None] = {}
 
     def chunk(self, stream: str, n: int, sign_first: int, base: int) -> Rows:
         self.rng.seed(stream)
@@ -344,8 +346,23 @@ class ChunkGenerator:
         )
         lat, lon = place.lat + r.gauss(0, 0.01), place.lon + r.gauss(0, 0.01)
         scan_id = uuid.UUID(int=r.getrandbits(128), version=4)
+        # The site's regency, looked up once per site (a scan jittered ~1 km across a regency's
+        # boundary keeps its site's regency: synthetic data).
+        if place.name not in self.regions:
+            self.regions[place.name] = locate(place.lat, place.lon)
         rows.scan.append(
-            scan_line(scan_id, trip, verdict, kind, t, lat, lon, r.uniform(5, 40), scanner)
+            scan_line(
+                scan_id,
+                trip,
+                verdict,
+                kind,
+                t,
+                lat,
+                lon,
+                r.uniform(5, 40),
+                scanner,
+                self.regions[place.name],
+            )
         )
         return scan_id
 

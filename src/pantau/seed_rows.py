@@ -110,6 +110,7 @@ SCAN_COLS = [
     "scanner_office",
     "flags",
     "result",
+    "region_code",
 ]
 
 T = TypeVar("T")
@@ -164,6 +165,7 @@ def scan_line(
     lon: float,
     accuracy: float,
     scanner: Scanner,
+    region: str | None = None,
 ) -> str:
     # Fix 5-60 s before the scan; received within minutes (phones upload in batches).
     device = datetime.fromtimestamp(t, UTC)
@@ -172,7 +174,8 @@ def scan_line(
     return (
         f"{scan_id}\t{trip.serial}\t{trip.stay}\t{trip.person}\t{verdict}\t{kind}\t"
         f"{device.isoformat()}\t{fix.isoformat()}\t{received.isoformat()}\t{lat:.6f}\t{lon:.6f}\t"
-        f"{accuracy:.1f}\tseed\t{scanner[0]}\t{scanner[1]}\t{scanner[2]}\t{{}}\t{{}}\n"
+        f"{accuracy:.1f}\tseed\t{scanner[0]}\t{scanner[1]}\t{scanner[2]}\t{{}}\t{{}}\t"
+        f"{_value(region)}\n"
     )
 
 
