@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pantau.cases.models import Action
+from pantau.cases.models import Action, Case, Report
 from pantau.people.models import Person, Refusal
 
 SMALL_GROUP = 5
@@ -64,3 +64,84 @@ def deportations(session: Session, *, public: bool = False) -> list[dict[str, An
         }
         for m, office, nat, reason, n in session.execute(q)
     ]
+
+
+def _by_nationality(rows: list[tuple[str, int]], public: bool) -> list[dict[str, Any]]:
+    return [{"nationality": nat, "count": _shown(n, public)} for nat, n in rows]
+
+
+def refusals_by_nationality(session: Session, *, public: bool = False) -> list[dict[str, Any]]:
+    """All refusals at checkpoints by nationality, largest first."""
+    n = sa.func.count()
+    q = sa.select(Refusal.nationality, n).group_by(Refusal.nationality).order_by(n.desc())
+    return _by_nationality([(nat, k) for nat, k in session.execute(q)], public)
+
+
+def deportations_by_nationality(session: Session, *, public: bool = False) -> list[dict[str, Any]]:
+    """All executed deportations by nationality, largest first."""
+    n = sa.func.count()
+    q = (
+        sa.select(Person.nationality, n)
+        .select_from(Action)
+        .join(Person, Person.id == Action.person_id)
+        .where(Action.kind == "deportation", Action.status == "executed")
+        .group_by(Person.nationality)
+        .order_by(n.desc())
+    )
+    return _by_nationality([(nat, k) for nat, k in session.execute(q)], public)
+
+
+# What became of a report: still waiting, being handled, or closed - with a deportation, with
+# another executed TAK action, or with none.
+REPORT_OUTCOMES = ("waiting", "in-progress", "deportation", "other-action", "no-action")
+
+
+def _executed_on_report(*kinds: str) -> sa.Exists:
+    q = sa.exists().where(
+        Case.report_id == Report.id, Action.case_id == Case.id, Action.status == "executed"
+    )
+    return q.where(Action.kind.in_(kinds)) if kinds else q
+
+
+def report_outcomes(session: Session, *, public: bool = False) -> list[dict[str, Any]]:
+    """Reports from the public received per month, by office and outcome."""
+    month = sa.func.to_char(Report.received_at, "YYYY-MM")
+    outcome = sa.case(
+        (Report.status == "received", "waiting"),
+        (Report.status == "in-progress", "in-progress"),
+        (_executed_on_report("deportation"), "deportation"),
+        (_executed_on_report(), "other-action"),
+        else_="no-action",
+    )
+    q = (
+        sa.select(month, Report.office_code, outcome, sa.func.count())
+        .group_by(month, Report.office_code, outcome)
+        .order_by(month, Report.office_code, outcome)
+    )
+    return [
+        {"month": m, "office": office, "outcome": out, "reports": _shown(n, public)}
+        for m, office, out, n in session.execute(q)
+    ]
+
+
+def chart_items(rows: list[dict[str, Any]], key: str, value: str) -> list[tuple[str, int]]:
+    """The rows a chart may draw: hidden small groups ("<5") are left out, not drawn as zero."""
+    return [(str(r[key]), r[value]) for r in rows if isinstance(r[value], int)]
+
+
+# Exports: name -> (header, the function that gives its rows)
+TABLES: dict[str, tuple[list[str], Any]] = {
+    "refusals": (["period", "nationality", "checkpoint", "refusals"], refusals),
+    "deportations": (["month", "office", "nationality", "reason", "deportations"], deportations),
+    "reports": (["month", "office", "outcome", "reports"], report_outcomes),
+    "refusals-by-nationality": (["nationality", "count"], refusals_by_nationality),
+    "deportations-by-nationality": (["nationality", "count"], deportations_by_nationality),
+}
+
+
+def table_rows(session: Session, name: str, *, public: bool) -> tuple[list[str], list[list[Any]]]:
+    header, fn = TABLES[name]
+    rows = fn(session, public=public)
+    if public and "reason" in header:
+        header = [h for h in header if h != "reason"]
+    return header, [[r[h] for h in header] for r in rows]

@@ -8,12 +8,15 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from pantau.accounts.models import Officer, Role
+from pantau.audit.services import record_event
 from pantau.cases import statistics
 from pantau.cases.models import Action, Case, Report
 from pantau.cases.services import ActionService, CaseService
+from pantau.dashboards.exports import download
 from pantau.errors import PantauError
 from pantau.web import SessionDep, actor_of, require_roles
 
@@ -210,10 +213,48 @@ def pending_actions(request: Request, db: SessionDep, officer: Staff) -> list[Ac
     return ActionService(db, cipher=request.app.state.cipher).pending(officer)
 
 
-@router.get("/api/v1/statistics/deportations")
+Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$")]
+
+
+def _table(
+    request: Request, db: SessionDep, officer: Officer, name: str, public: bool, fmt: str
+) -> list[dict[str, Any]] | Response:
+    if fmt == "json":
+        rows: list[dict[str, Any]] = statistics.TABLES[name][1](db, public=public)
+        return rows
+    header, rows_out = statistics.table_rows(db, name, public=public)
+    record_event(
+        db,
+        "cases:statistics:export",
+        actor=actor_of(request, officer),
+        target=f"statistics:{name}",
+        details={"format": fmt, "rows": len(rows_out)},
+    )
+    return download(fmt, f"{name}{'-public' if public else ''}", header, rows_out)
+
+
+@router.get("/api/v1/statistics/deportations", response_model=None)
 def deportation_statistics(
-    db: SessionDep, officer: Staff, public: Annotated[bool, Query()] = False
-) -> list[dict[str, Any]]:
+    request: Request,
+    db: SessionDep,
+    officer: Staff,
+    public: Annotated[bool, Query()] = False,
+    format: Format = "json",
+) -> list[dict[str, Any]] | Response:
     """Executed deportations by month, office, nationality and reason. With `public=true`, groups
-    smaller than five are shown as "<5" (and reasons left out) so no figure points at one person."""
-    return statistics.deportations(db, public=public)
+    smaller than five are shown as "<5" (and reasons left out) so no figure points at one person.
+    `format=csv|xlsx` downloads the table."""
+    return _table(request, db, officer, "deportations", public, format)
+
+
+@router.get("/api/v1/statistics/reports", response_model=None)
+def report_statistics(
+    request: Request,
+    db: SessionDep,
+    officer: Staff,
+    public: Annotated[bool, Query()] = False,
+    format: Format = "json",
+) -> list[dict[str, Any]] | Response:
+    """Reports from the public received per month, by office and outcome (waiting, in-progress,
+    deportation, other-action, no-action); `public=true` shows groups under five as "<5"."""
+    return _table(request, db, officer, "reports", public, format)
