@@ -7,14 +7,16 @@ status list, and the reporter's tracking page says the report is closed."""
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from pantau.cases.models import Action
 from pantau.demo import DEMO_PASSWORD, demo_account
-from pantau.people.models import Person, Stay
+from pantau.people.models import Person, Refusal, Stay
 from pantau.people.services import SURNAME
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.conftest_scanner import otp_for, sign_in_app, write_mjpeg
@@ -214,3 +216,26 @@ def test_report_to_deportation_in_the_browser(
     assert status.inner_text() == "Handled and closed"
     assert "IVANOV" not in reporter.content() and "Deported" not in reporter.content()
     reporter_ctx.close()
+
+    # 7. The statistics page on the demo: by nationality, the same counts as the records.
+    with live_server.factory() as s:
+        refusals = Counter(s.scalars(sa.select(Refusal.nationality)))
+        deportations = Counter(
+            s.scalars(
+                sa.select(Person.nationality)
+                .join(Action, Action.person_id == Person.id)
+                .where(Action.kind == "deportation", Action.status == "executed")
+            )
+        )
+    assert deportations == Counter({"RUS": 1}) and refusals["CHN"] >= 1
+    page.goto(f"{base}/console/statistics")
+    for table, expected in (
+        ("refusals-by-nationality", refusals),
+        ("deportations-by-nationality", deportations),
+    ):
+        cells = page.locator(f"#{table} tbody tr").evaluate_all(
+            "rows => rows.map(r => [...r.cells].map(c => c.innerText))"
+        )
+        assert {nat: int(n) for nat, n in cells} == dict(expected), table
+    reports = page.locator("#reports tbody tr[data-outcome=deportation]")
+    assert reports.count() == 1 and reports.locator("td").nth(1).inner_text() == "NGR"
