@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from pantau.alerts.models import Alert
 from pantau.dashboards.services import DashboardService
 from pantau.people.models import Person, Refusal, Stay, StayStatus
+from pantau.scans.models import Scan
 from pantau.seed import SeedOptions, seed_in_session
 from tests.factories import PASSWORD, make_account
 
@@ -108,3 +109,42 @@ def test_console_page_draws_charts(app_client, db, accounts, seeded):
     total = DashboardService(db, office="NGR").present_total()
     assert f'<span id="present-total">{total:,}</span>' in page.text
     assert "NGR" in page.text
+
+
+def test_present_by_province_is_where_each_stay_was_last_seen(app_client, db, accounts, seeded):
+    national = DashboardService(db, office=None)
+    by_province = dict(national.present_by("province"))
+    assert sum(by_province.values()) == national.present_total()
+    # Checked against the rows: each active stay's latest placed scan, its code's first two digits.
+    last = (
+        sa.select(Scan.region_code)
+        .where(Scan.stay_id == Stay.id, Scan.region_code.is_not(None))
+        .order_by(Scan.device_time.desc())
+        .limit(1)
+        .correlate(Stay)
+        .scalar_subquery()
+    )
+    in_bali = sa.select(Stay).where(Stay.status == StayStatus.ACTIVE, sa.func.left(last, 2) == "51")
+    assert by_province["Bali"] == _count(db, in_bali) > 0
+    boss = make_account(accounts, "supervisor.prov", role="supervisor", office="PST")
+    h = {"Authorization": f"Bearer {_token(app_client, boss)}"}
+    got = app_client.get("/api/v1/statistics/present?by=province", headers=h).json()
+    assert {r["province"]: r["present"] for r in got["rows"]} == by_province
+    text = app_client.get(
+        "/api/v1/statistics/present?by=province&format=csv", headers=h
+    ).content.decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0] == ["province", "present"] and ["Bali", str(by_province["Bali"])] in rows
+    body = app_client.get("/api/v1/statistics/present?by=province&format=xlsx", headers=h)
+    sheet = openpyxl.load_workbook(io.BytesIO(body.content)).active
+    assert sum(v[1] for v in list(sheet.iter_rows(values_only=True))[1:]) == sum(
+        by_province.values()
+    )
+    assert app_client.get("/api/v1/statistics/present?by=regency", headers=h).status_code == 422
+    viewer = make_account(accounts, "supervisor.prov.page", role="supervisor", office="PST")
+    app_client.post(
+        "/login",
+        data={"username": "supervisor.prov.page", "password": PASSWORD, "otp": viewer.code()},
+    )
+    page = app_client.get("/console/dashboard")
+    assert 'id="present-province"' in page.text and "Bali" in page.text

@@ -23,10 +23,12 @@ from pantau.accounts.models import Officer, Role
 from pantau.alerts.models import Alert
 from pantau.db import utcnow
 from pantau.people.models import Person, Refusal, Stay, StayStatus
-from pantau.reference.models import Checkpoint
+from pantau.reference.models import Checkpoint, Region
+from pantau.scans.models import Scan
 
 DAY_ZONE = "Asia/Jakarta"
-DIMENSIONS = ("nationality", "permit", "office")
+DIMENSIONS = ("nationality", "permit", "office", "province")
+UNPLACED = "-"  # present, but no scan placed in a regency yet
 SERIES = ("arrivals", "departures", "refusals", "overstays", "alerts")
 NATIONAL_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
@@ -76,11 +78,13 @@ class DashboardService:
         return self.session.scalar(q) or 0
 
     def present_by(self, dimension: str) -> list[tuple[str, int]]:
-        """Foreigners present now (an active stay) by nationality, permit or office; largest
-        first."""
+        """Foreigners present now (an active stay) by nationality, permit, office or province (where
+        the stay's latest placed scan was); largest first."""
         if dimension not in DIMENSIONS:
             raise ValueError(dimension)
         n = sa.func.count().label("n")
+        if dimension == "province":
+            return self._present_by_province()
         if dimension == "nationality":
             q = (
                 self._present()
@@ -93,6 +97,28 @@ class DashboardService:
             q = self._present().with_only_columns(col, n).group_by(col)
         rows = self.session.execute(q.order_by(n.desc())).all()
         return [(str(getattr(k, "value", k)), int(v)) for k, v in rows]
+
+    def _present_by_province(self) -> list[tuple[str, int]]:
+        last_region = (
+            sa.select(Scan.region_code)
+            .where(Scan.stay_id == Stay.id, Scan.region_code.is_not(None))
+            .order_by(Scan.device_time.desc())
+            .limit(1)
+            .correlate(Stay)
+            .scalar_subquery()
+        )
+        province = sa.func.left(last_region, 2).label("province")
+        n = sa.func.count().label("n")
+        inner = self._present().with_only_columns(province).subquery()
+        rows = self.session.execute(
+            sa.select(inner.c.province, n).group_by(inner.c.province).order_by(n.desc())
+        ).all()
+        names = dict(
+            self.session.execute(
+                sa.select(Region.province_code, Region.province_name).distinct()
+            ).all()
+        )
+        return [(names.get(code, code) if code else UNPLACED, int(v)) for code, v in rows]
 
     # --- per day -----------------------------------------------------------------------------
     def daily(self, days: int = 30, *, now: datetime | None = None) -> list[Daily]:

@@ -38,6 +38,7 @@ def dashboard_page(
         "nationality": _("By nationality"),
         "permit": _("By permit"),
         "office": _("By office"),
+        "province": _("By province (where last seen)"),
         "arrivals": _("Arrivals"),
         "departures": _("Departures"),
         "refusals": _("Refusals"),
@@ -85,12 +86,13 @@ def present_now(
     request: Request,
     db: SessionDep,
     officer: StaffApi,
-    by: Annotated[str, Query(pattern="^(nationality|permit|office)$")] = "nationality",
+    by: Annotated[str, Query(pattern="^(nationality|permit|office|province)$")] = "nationality",
     office: OfficeQuery = None,
     format: Format = "json",
 ) -> dict[str, Any] | Response:
-    """Foreigners present now (an active stay), by nationality, permit or office. Officers get
-    their office's; supervisors and administrators the country, or `office`."""
+    """Foreigners present now (an active stay), by nationality, permit, office or province (of the
+    stay's latest scan placed in a regency; "-" when none yet). Officers get their office's;
+    supervisors and administrators the country, or `office`."""
     scope = scope_of(officer, office)
     rows = DashboardService(db, office=scope).present_by(by)
     if format == "json":

@@ -3,14 +3,21 @@ few hundred cells), and a person's track."""
 
 from __future__ import annotations
 
+import functools
+import gzip
+import hashlib
+import json
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+import shapely
 import sqlalchemy as sa
+from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
 
 from pantau.people.models import Person, Stay
+from pantau.reference.regions import region_index
 from pantau.scans.models import Scan
 
 # Grid cell size in degrees by map zoom: about 60 cells across the view at any zoom.
@@ -57,6 +64,65 @@ def clustered_scans(
         {"lat": round(lat, 5), "lon": round(lon, 5), "count": n, "findings": bad}
         for lat, lon, n, bad in session.execute(q)
     ]
+
+
+def region_counts(
+    session: Session,
+    *,
+    since: datetime,
+    office: str | None = None,
+    nationality: str | None = None,
+    permit: str | None = None,
+) -> dict[str, dict[str, int]]:
+    """Scans and distinct persons per regency (the scan's placed region) since `since`."""
+    q = (
+        sa.select(Scan.region_code, sa.func.count(), sa.func.count(sa.distinct(Scan.person_id)))
+        .where(Scan.device_time >= since, Scan.region_code.is_not(None))
+        .group_by(Scan.region_code)
+    )
+    if nationality or permit or office:
+        q = q.join(Stay, Stay.id == Scan.stay_id)
+        if office:
+            q = q.where(Stay.office_code == office.upper())
+        if permit:
+            q = q.where(Stay.permit == permit)
+        if nationality:
+            q = q.join(Person, Person.id == Stay.person_id).where(
+                Person.nationality == nationality.upper()
+            )
+    return {code: {"scans": n, "persons": p} for code, n, p in session.execute(q) if code}
+
+
+# The regencies drawn on the map: coarser than the lookup's (about 1 km, 3 decimals), small enough
+# to send once and cache; built once per process from the fetched boundaries.
+DRAW_TOLERANCE = 0.01
+
+
+@functools.lru_cache(maxsize=1)
+def regions_geojson() -> tuple[bytes, bytes, str]:
+    """The regencies as a GeoJSON FeatureCollection (bytes, and gzipped: ~1 MB -> ~240 kB) and
+    its ETag; empty when the boundaries are not installed."""
+    index = region_index()
+    features = []
+    for code, row in (index.rows if index else {}).items():
+        geom = shape(row["geometry"]).simplify(DRAW_TOLERANCE, preserve_topology=True)
+        geom = shapely.set_precision(geom, 0.001)
+        if geom.is_empty:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": code,
+                "properties": {"code": code, "name": row["name"], "province": row["province_name"]},
+                "geometry": mapping(geom),
+            }
+        )
+    body = json.dumps(
+        {"type": "FeatureCollection", "attribution": "GADM 4.1", "features": features},
+        separators=(",", ":"),
+    ).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return body, gzip.compress(body, mtime=0), etag
 
 
 def track(session: Session, person_id: uuid.UUID, *, days: int = 365) -> list[dict[str, Any]]:

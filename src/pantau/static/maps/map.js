@@ -34,6 +34,36 @@ function trackMap(el) {
   map.fitBounds(L.latLngBounds(line).pad(0.3), { maxZoom: 12 });
 }
 
+// Heat map by regency: boundaries from Pantau (GADM 4.1, fetched once and cached by the browser),
+// counts from /api/v1/map/regions with the same filters; no tiles needed.
+const SHADES = ["#eff6ff", "#bfdbfe", "#60a5fa", "#2563eb", "#1e3a8a"];
+let boundaries = null;
+
+async function regionLayer(map, layer, params, el) {
+  if (!boundaries) {
+    const res = await fetch("/api/v1/map/regions.geojson", { credentials: "same-origin" });
+    if (!res.ok) return;
+    boundaries = await res.json();
+  }
+  const res = await fetch(`/api/v1/map/regions?${params}`, { credentials: "same-origin" });
+  if (!res.ok) return;
+  const counts = (await res.json()).regions;
+  const max = Math.max(1, ...Object.values(counts).map((c) => c.scans));
+  layer.clearLayers();
+  L.geoJSON(boundaries, {
+    style: (f) => {
+      const c = counts[f.properties.code];
+      const shade = c ? SHADES[Math.min(4, 1 + Math.floor((3.999 * Math.log1p(c.scans)) / Math.log1p(max)))] : SHADES[0];
+      return { color: "#64748b", weight: 0.5, fillColor: shade, fillOpacity: c ? 0.75 : 0.25 };
+    },
+    onEachFeature: (f, shape) => {
+      const c = counts[f.properties.code] || { scans: 0, persons: 0 };
+      shape.bindTooltip(`${f.properties.name}, ${f.properties.province} · ${c.scans} / ${c.persons}`);
+    },
+  }).addTo(layer);
+  el.dataset.regions = String(Object.keys(counts).length);
+}
+
 function liveMap(el) {
   const map = baseMap(el);
   const layer = L.layerGroup().addTo(map);
@@ -41,10 +71,14 @@ function liveMap(el) {
   async function refresh() {
     const params = new URLSearchParams(new FormData(form));
     for (const [k, v] of [...params]) if (!v) params.delete(k);
+    const view = params.get("view") || "points";
+    params.delete("view");
+    if (view === "regions") return regionLayer(map, layer, params, el);
     params.set("zoom", Math.round(map.getZoom()));
     const res = await fetch(`/api/v1/map/scans?${params}`, { credentials: "same-origin" });
     if (!res.ok) return;
     const data = await res.json();
+    if ((new FormData(form).get("view") || "points") !== "points") return;
     layer.clearLayers();
     for (const c of data.cells) {
       const r = 5 + Math.sqrt(c.count) * 2;
@@ -53,7 +87,7 @@ function liveMap(el) {
     }
     el.dataset.cells = String(data.cells.length);
   }
-  map.on("moveend", refresh);
+  map.on("moveend", () => { if (new FormData(form).get("view") !== "regions") refresh(); });
   form.addEventListener("change", refresh);
   refresh();
   setInterval(refresh, 30000);
