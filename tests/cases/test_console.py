@@ -87,3 +87,70 @@ def test_case_console_flow(app_client, db, accounts, cipher):
     assert "BRA" in deported and "Working without a permit" in deported and ">1<" in deported
     published = app_client.get("/console/statistics?public=1").text.split('id="deportations"')[1]
     assert "&lt;5" in published and "Working without a permit" not in published
+
+
+def test_link_by_passport_and_actions_on_the_persons_page(app_client, db, accounts, cipher):
+    """A person found by passport number and nationality is linked (the number is not written into
+    the timeline); a wrong number or nationality is refused with a message and nothing is linked.
+    The person's page lists their TAK actions with who proposed and who decided, and the case."""
+    KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
+    a = make_account(accounts, "petugas.a", office="NGR")
+    b = make_account(accounts, "petugas.b", office="NGR")
+    token = app_client.post(
+        "/api/v1/auth/token", data={"username": "petugas.a", "password": PASSWORD, "otp": a.code()}
+    ).json()["access_token"]
+    mrz = build_td3(
+        surname="Okafor",
+        given_names="Chidi",
+        number="A07654321",
+        nationality="NGA",
+        birth_date=date(1985, 4, 4),
+        sex="M",
+        expiry_date=date(2031, 1, 1),
+    )
+    arrival = app_client.post(
+        "/api/v1/arrivals",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"mrz": mrz, "permit": "voa", "checkpoint": "DPS"},
+    ).json()
+    csrf = sign_in(app_client, a, steps_ahead=1)
+    case_url = app_client.post(
+        "/console/cases",
+        data={"csrf_token": csrf, "title": "Tip about a trader"},
+        follow_redirects=False,
+    ).headers["location"]
+    for number, nat in (("A07654320", "NGA"), ("A07654321", "GHA")):
+        bad = app_client.post(
+            f"{case_url}/passport",
+            data={"csrf_token": csrf, "passport": number, "nationality": nat},
+        )
+        assert "Tidak ada orang dengan nomor paspor" in bad.text
+    assert arrival["person_id"] not in app_client.get(case_url).text
+    app_client.post(
+        f"{case_url}/passport",
+        data={"csrf_token": csrf, "passport": "a0765 4321", "nationality": "nga"},
+    )
+    page = app_client.get(case_url).text
+    assert f"/console/people/{arrival['person_id']}" in page
+    assert "passport (NGA)" in page and "A07654321" not in page
+    app_client.post(
+        f"{case_url}/action",
+        data={
+            "csrf_token": csrf,
+            "kind": "permit-cancellation",
+            "person_id": arrival["person_id"],
+            "text": "Trading on a visit permit, UU 6/2011 Pasal 75",
+        },
+    )
+    listing = app_client.get("/console/cases").text
+    action_id = re.search(r"/console/actions/([0-9a-f-]+)/approve", listing).group(1)
+    csrf_b = sign_in(app_client, b)
+    app_client.post(f"/console/actions/{action_id}/approve", data={"csrf_token": csrf_b})
+    person = app_client.get(f"/console/people/{arrival['person_id']}").text
+    row = re.search(
+        r'<tr data-kind="permit-cancellation" data-status="executed">(.*?)</tr>', person
+    )
+    assert row is not None, person
+    assert "Trading on a visit permit" in row.group(1)
+    assert "petugas.a" in row.group(1) and "petugas.b" in row.group(1)
+    assert "Tip about a trader" in person

@@ -18,6 +18,8 @@ from pantau.dashboards import charts
 from pantau.dashboards.exports import download
 from pantau.errors import NotFound, PantauError
 from pantau.i18n import translator
+from pantau.people.identity import passport_hash
+from pantau.people.models import Passport
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
 router = APIRouter(include_in_schema=False)
@@ -90,6 +92,8 @@ def case_act(
     status: Annotated[str, Form(max_length=20)] = "",
     kind: Annotated[str, Form(max_length=30)] = "",
     person_id: Annotated[str, Form(max_length=40)] = "",
+    passport: Annotated[str, Form(max_length=20)] = "",
+    nationality: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
     cases, actor = CaseService(db), actor_of(request, officer)
     try:
@@ -98,6 +102,31 @@ def case_act(
             cases.note(case, text, officer=officer, actor=actor)
         elif what == "person":
             cases.link_sticker(case, serial, officer=officer, actor=actor, how="sticker")
+        elif what == "passport":
+            hit = db.scalar(
+                sa.select(Passport).where(
+                    Passport.number_hash
+                    == passport_hash(
+                        request.app.state.cipher,
+                        nationality.strip().upper(),
+                        passport.upper().replace(" ", ""),
+                    )
+                )
+            )
+            if hit is None:
+                raise NotFound(
+                    "unknown_passport",
+                    "No person with this passport number and nationality.",
+                    "Tidak ada orang dengan nomor paspor dan kewarganegaraan ini.",
+                    field="passport",
+                )
+            cases.link_person(
+                case,
+                hit.person_id,
+                officer=officer,
+                actor=actor,
+                how=f"passport ({nationality.strip().upper()})",
+            )
         elif what == "status":
             cases.move(case, status, officer=officer, actor=actor, outcome=text)
         elif what == "action":

@@ -162,7 +162,28 @@ def person_page(
         pretty_serial=pretty_serial,
         track=track(db, person_id),
         checkpoints=checkpoint_points(ReferenceService(db)),
+        **_actions_and_cases(db, person_id),
     )
+
+
+def _actions_and_cases(db: SessionDep, person_id: uuid.UUID) -> dict[str, Any]:
+    """The person's TAK actions (every one, with who proposed and who decided) and the cases they
+    are linked to."""
+    from pantau.cases.models import Action, Case, CaseEntry
+
+    actions = db.scalars(
+        sa.select(Action).where(Action.person_id == person_id).order_by(Action.proposed_at)
+    ).all()
+    ids = {a.proposed_by for a in actions} | {a.decided_by for a in actions if a.decided_by}
+    names = dict(
+        db.execute(sa.select(Officer.id, Officer.username).where(Officer.id.in_(ids))).all()
+    )
+    cases = db.scalars(
+        sa.select(Case)
+        .where(Case.id.in_(sa.select(CaseEntry.case_id).where(CaseEntry.person_id == person_id)))
+        .order_by(Case.created_at)
+    ).all()
+    return {"actions": actions, "officer_names": names, "cases": cases}
 
 
 @router.get("/console/bans", response_class=HTMLResponse)
