@@ -13,6 +13,7 @@ from PIL import Image
 
 from pantau.cases import proof
 from pantau.people.mrz import build_td3
+from pantau.reference.regions import region_index
 from pantau.stickers.keys import KeyService
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
@@ -268,3 +269,31 @@ def test_tracking_code_form_redirects_to_the_status(app_client):
     assert res.status_code == 303 and res.headers["location"] == "/lapor/ABCD12"
     missing = app_client.get("/lapor/ABCD12")
     assert missing.status_code == 404 and "Tidak ada laporan dengan kode ini." in missing.text
+
+
+needs_boundaries = pytest.mark.skipif(
+    region_index() is None, reason="regency boundaries are not installed (make install)"
+)
+
+
+@needs_boundaries
+@pytest.mark.parametrize(
+    ("lat", "lon"),
+    [("-8.5569", "125.5603"), ("1.2903", "103.8520")],  # Dili, Singapore: in the box, abroad
+)
+def test_places_abroad_inside_the_box_are_refused(small_proof, accounts, lat, lon):
+    res = small_proof.post("/lapor", data=report_form(small_proof, lat=lat, lon=lon))
+    assert res.status_code == 422 and "Tempat kejadian harus di Indonesia." in res.text
+    h = bearer(small_proof, make_account(accounts, "petugas.c", office="DEN"))
+    assert small_proof.get("/api/v1/reports", headers=h).json() == []
+
+
+@needs_boundaries
+def test_a_report_goes_to_the_office_whose_working_area_holds_the_place(small_proof, accounts):
+    """Petang, in the north of Kabupaten Badung, is nearer the Denpasar office, but Badung is
+    Ngurah Rai's working area."""
+    res = small_proof.post("/lapor", data=report_form(small_proof, lat="-8.35", lon="115.22"))
+    assert res.status_code == 201, res.text
+    h = bearer(small_proof, make_account(accounts, "supervisor.x", role="supervisor", office="PST"))
+    [report] = small_proof.get("/api/v1/reports", headers=h).json()
+    assert report["office_code"] == "NGR"

@@ -17,6 +17,7 @@ from pantau.errors import NotFound, PantauError
 from pantau.pii import PiiCipher
 from pantau.ratelimit import Limit, check
 from pantau.reference.geo import in_indonesia, nearest_office
+from pantau.reference.regions import locate, office_for_region, region_index
 
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -91,7 +92,8 @@ class ReportService:
                 "Put a pin on the map where it happened.",
                 "Tandai di peta tempat kejadiannya.",
             )
-        if not in_indonesia(data.lat, data.lon):
+        region = locate(data.lat, data.lon) if in_indonesia(data.lat, data.lon) else None
+        if not in_indonesia(data.lat, data.lon) or (region is None and region_index() is not None):
             raise _bad(
                 "outside_indonesia",
                 "lat",
@@ -105,7 +107,9 @@ class ReportService:
                 f"At most {MAX_PHOTOS} photos.",
                 f"Paling banyak {MAX_PHOTOS} foto.",
             )
-        office = nearest_office(self.session, data.lat, data.lon)
+        # The office whose working area holds the place; without boundaries, the nearest office.
+        office = office_for_region(self.session, region) if region else None
+        office = office or nearest_office(self.session, data.lat, data.lon)
         if office is None:
             raise PantauError(
                 "no_office",
