@@ -154,3 +154,27 @@ def test_link_by_passport_and_actions_on_the_persons_page(app_client, db, accoun
     assert "Trading on a visit permit" in row.group(1)
     assert "petugas.a" in row.group(1) and "petugas.b" in row.group(1)
     assert "Tip about a trader" in person
+
+
+def test_assign_a_case_to_an_officer_of_its_office(app_client, accounts):
+    """Given to an officer of the office: shown and on the timeline. Bad input tried: an officer of
+    another office, a TIMPORA partner, an unknown name - refused with a message, nothing changes."""
+    a = make_account(accounts, "petugas.a", office="NGR")
+    make_account(accounts, "petugas.b", office="NGR")
+    make_account(accounts, "petugas.m", office="MDN")
+    make_account(accounts, "polres.badung", role="partner", office="NGR")
+    csrf = sign_in(app_client, a, steps_ahead=1)
+    case_url = app_client.post(
+        "/console/cases",
+        data={"csrf_token": csrf, "title": "Villa check"},
+        follow_redirects=False,
+    ).headers["location"]
+    assert "(petugas.a)" in app_client.get(case_url).text.split('id="assigned"')[1][:200]
+    for who in ("petugas.m", "polres.badung", "nobody"):
+        bad = app_client.post(f"{case_url}/assign", data={"csrf_token": csrf, "assignee": who})
+        assert "Serahkan kasus kepada petugas kantornya atau supervisor." in bad.text
+        assert "(petugas.a)" in bad.text.split('id="assigned"')[1][:200]
+    app_client.post(f"{case_url}/assign", data={"csrf_token": csrf, "assignee": "petugas.b"})
+    page = app_client.get(case_url).text
+    assert "(petugas.b)" in page.split('id="assigned"')[1][:200]
+    assert "<td>assigned</td><td>petugas.b</td>" in page

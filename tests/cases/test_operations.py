@@ -135,6 +135,8 @@ def test_operation_console_pages_and_the_partners_view(app_client, accounts, db)
     page = client.get(url).text
     assert "Disnaker" in page and "(polres.gianyar)" in page
     assert f'href="/console/cases/{cafe["id"]}"' in page
+    case_page = client.get(f"/console/cases/{cafe['id']}").text
+    assert f'href="{url}"' in case_page and "Operasi Ubud" in case_page
     short = client.post(f"{url}/results", data={"csrf_token": csrf, "results": "x"})
     assert short.status_code == 400 and "Tuliskan hasil operasi" in short.text
     done = client.post(

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
-from pantau.cases import statistics
+from pantau.cases import operations, statistics
 from pantau.cases.models import Report
+from pantau.cases.operations import Operation
 from pantau.cases.services import ActionService, CaseService
 from pantau.dashboards import charts
 from pantau.dashboards.exports import download
@@ -70,10 +71,20 @@ def case_page(
 ) -> Response:
     cases = CaseService(db)
     case = cases.get(case_id, officer)
+    staff = cases.assignable(case)
     return render(
         request,
         "cases/case.html",
         case=case,
+        staff=staff,
+        assigned=next((o for o in staff if o.id == case.assigned_to), None),
+        operations=list(
+            db.scalars(
+                operations.visible(officer).where(
+                    sa.literal(case.id, sa.Uuid) == sa.any_(Operation.case_ids)
+                )
+            )
+        ),
         timeline=cases.timeline(case),
         persons=cases.persons(case),
         error=error,
@@ -94,6 +105,7 @@ def case_act(
     person_id: Annotated[str, Form(max_length=40)] = "",
     passport: Annotated[str, Form(max_length=20)] = "",
     nationality: Annotated[str, Form(max_length=3)] = "",
+    assignee: Annotated[str, Form(max_length=60)] = "",
 ) -> Response:
     cases, actor = CaseService(db), actor_of(request, officer)
     try:
@@ -102,6 +114,8 @@ def case_act(
             cases.note(case, text, officer=officer, actor=actor)
         elif what == "person":
             cases.link_sticker(case, serial, officer=officer, actor=actor, how="sticker")
+        elif what == "assign":
+            cases.assign(case, assignee, officer=officer, actor=actor)
         elif what == "passport":
             hit = db.scalar(
                 sa.select(Passport).where(

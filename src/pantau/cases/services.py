@@ -149,6 +149,44 @@ class CaseService:
         )
         return person_id
 
+    def assignable(self, case: Case) -> list[Officer]:
+        """Who may be given the case: the office's officers, and supervisors."""
+        return list(
+            self.session.scalars(
+                sa.select(Officer)
+                .where(
+                    Officer.role.in_(STAFF),
+                    sa.or_(
+                        Officer.office_code == case.office_code,
+                        Officer.role.in_((Role.SUPERVISOR, Role.ADMIN)),
+                    ),
+                )
+                .order_by(Officer.username)
+            )
+        )
+
+    def assign(self, case: Case, username: str, *, officer: Officer, actor: Actor) -> Officer:
+        assignee = next(
+            (o for o in self.assignable(case) if o.username == username.strip().lower()), None
+        )
+        if assignee is None:
+            raise PantauError(
+                "bad_assignee",
+                "Assign the case to an officer of its office or a supervisor.",
+                "Serahkan kasus kepada petugas kantornya atau supervisor.",
+                field="assignee",
+            )
+        case.assigned_to = assignee.id
+        self._entry(case, officer, "assigned", assignee.username)
+        record_event(
+            self.session,
+            "cases:case:assign",
+            actor=actor,
+            target=f"case:{case.id}",
+            details={"to": assignee.username},
+        )
+        return assignee
+
     def note(self, case: Case, text: str, *, officer: Officer, actor: Actor) -> None:
         if not text.strip():
             raise PantauError("empty_note", "The note is empty.", "Catatan kosong.", field="text")
