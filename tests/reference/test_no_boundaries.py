@@ -37,7 +37,7 @@ def test_without_boundaries_places_fall_back_to_the_nearest_office(
     assert regions.region_index() is None and regions.region_index() is None
     warned = [r for r in caplog.records if "fall back to the nearest office" in r.message]
     assert len(warned) == 1  # said once, not per scan
-    assert regions.load_regions(db) == 0
+    assert regions.load_regions(db, fetch=False) == 0
     officer = make_account(accounts, "petugas.noboundary", office="JKS").officer
     engine = AlertEngine(db, cipher=cipher)
     scans = ScanService(

@@ -79,7 +79,7 @@ def fetch_tarball(workdir: Path) -> bytes:
         cwd=workdir,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=120,
         check=False,
     )
     if done.returncode != 0:

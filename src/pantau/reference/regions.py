@@ -13,6 +13,7 @@ import functools
 import logging
 import math
 import re
+import subprocess
 from collections.abc import Iterable
 from typing import Any
 
@@ -153,9 +154,12 @@ def assign_offices(
     return out
 
 
-def load_regions(session: Session) -> int:
+def load_regions(session: Session, *, fetch: bool = True) -> int:
     """Insert the regencies that are missing and give each unassigned regency an office; return how
-    many regencies were added. Existing rows and assignments (an administrator's) are kept."""
+    many regencies were added. Existing rows and assignments (an administrator's) are kept. When
+    the boundaries were never fetched (an install without `make install`), try once now."""
+    if fetch and region_index() is None and _fetch_once():
+        region_index.cache_clear()
     index = region_index()
     if index is None:
         return 0
@@ -183,6 +187,17 @@ def load_regions(session: Session) -> int:
 
 
 _REGION_COLS = ("code", "name", "kind", "province_code", "province_name", "bbox", "geometry")
+
+
+@functools.lru_cache(maxsize=1)
+def _fetch_once() -> bool:
+    try:
+        n = boundaries.fetch()
+    except (boundaries.BoundaryError, OSError, subprocess.SubprocessError) as exc:
+        log.warning("regency boundaries not fetched (%s)", exc)
+        return False
+    log.info("regency boundaries fetched: %d regencies/cities", n)
+    return True
 
 
 def office_for_region(session: Session, region_code: str) -> str | None:
