@@ -96,6 +96,17 @@ def test_report_to_deportation(small_proof, db, accounts, cipher):
         headers=ha,
         json={"title": "Dive guide, Tulamben", "report_id": report["id"]},
     ).json()
+    # The case page shows the report and its photo (served as the re-encoded JPEG, staff only).
+    from tests.cases.test_console import sign_in
+
+    sign_in(client, a, steps_ahead=1)
+    page = client.get(f"/console/cases/{case['id']}").text
+    assert "Tulamben" in page and code in page
+    photo_url = re.search(r'src="(/console/cases/[^"]+\.jpg)"', page).group(1)
+    photo = client.get(photo_url)
+    assert photo.headers["content-type"] == "image/jpeg" and b"SecretCam" not in photo.content
+    client.cookies.clear()
+    assert client.get(photo_url, follow_redirects=False).status_code in (303, 401)
     scan = {
         "id": str(uuid.uuid4()),
         "qr_text": arrival["sticker"]["qr_text"],

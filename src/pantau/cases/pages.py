@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.cases import operations, statistics
-from pantau.cases.models import Report
+from pantau.cases.models import Report, ReportPhoto
 from pantau.cases.operations import Operation
 from pantau.cases.services import ActionService, CaseService
 from pantau.dashboards import charts
@@ -72,12 +72,14 @@ def case_page(
     cases = CaseService(db)
     case = cases.get(case_id, officer)
     staff = cases.assignable(case)
+    report = db.get(Report, case.report_id) if case.report_id else None
     return render(
         request,
         "cases/case.html",
         case=case,
         staff=staff,
         assigned=next((o for o in staff if o.id == case.assigned_to), None),
+        report=report,
         operations=list(
             db.scalars(
                 operations.visible(officer).where(
@@ -88,6 +90,20 @@ def case_page(
         timeline=cases.timeline(case),
         persons=cases.persons(case),
         error=error,
+    )
+
+
+@router.get("/console/cases/{case_id}/photos/{photo_id}.jpg")
+def case_report_photo(
+    case_id: uuid.UUID, photo_id: uuid.UUID, db: SessionDep, officer: StaffPage
+) -> Response:
+    """A photo sent with the report the case was opened from (re-encoded JPEG, no metadata)."""
+    case = CaseService(db).get(case_id, officer)
+    photo = db.get(ReportPhoto, photo_id)
+    if photo is None or case.report_id is None or photo.report_id != case.report_id:
+        raise NotFound("unknown_photo", "No such photo for this case.", "Foto tidak ditemukan.")
+    return Response(
+        photo.jpeg, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"}
     )
 
 
