@@ -126,6 +126,17 @@ def test_link_by_passport_and_actions_on_the_persons_page(app_client, db, accoun
         )
         assert "Tidak ada orang dengan nomor paspor" in bad.text
     assert arrival["person_id"] not in app_client.get(case_url).text
+    # By name: a wrong birth date, no birth date - refused; the right one links.
+    name = {"csrf_token": csrf, "surname": "okafor", "given_names": "Chidi ", "nationality": "NGA"}
+    bad = app_client.post(f"{case_url}/name", data={**name, "birth_date": "1985-04-05"})
+    assert "Tidak ada orang dengan nama, tanggal lahir" in bad.text
+    bad = app_client.post(f"{case_url}/name", data={**name, "birth_date": ""})
+    assert "Isi tanggal lahir." in bad.text
+    assert arrival["person_id"] not in app_client.get(case_url).text
+    app_client.post(f"{case_url}/name", data={**name, "birth_date": "1985-04-04"})
+    page = app_client.get(case_url).text
+    assert f"/console/people/{arrival['person_id']}" in page
+    assert "name and birth date (NGA)" in page and "OKAFOR" not in page
     app_client.post(
         f"{case_url}/passport",
         data={"csrf_token": csrf, "passport": "a0765 4321", "nationality": "nga"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -19,8 +20,8 @@ from pantau.dashboards import charts
 from pantau.dashboards.exports import download
 from pantau.errors import NotFound, PantauError
 from pantau.i18n import translator
-from pantau.people.identity import passport_hash
-from pantau.people.models import Passport
+from pantau.people.identity import identity_hash, passport_hash
+from pantau.people.models import Passport, Person
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
 router = APIRouter(include_in_schema=False)
@@ -122,6 +123,9 @@ def case_act(
     passport: Annotated[str, Form(max_length=20)] = "",
     nationality: Annotated[str, Form(max_length=3)] = "",
     assignee: Annotated[str, Form(max_length=60)] = "",
+    surname: Annotated[str, Form(max_length=80)] = "",
+    given_names: Annotated[str, Form(max_length=120)] = "",
+    birth_date: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     cases, actor = CaseService(db), actor_of(request, officer)
     try:
@@ -132,6 +136,41 @@ def case_act(
             cases.link_sticker(case, serial, officer=officer, actor=actor, how="sticker")
         elif what == "assign":
             cases.assign(case, assignee, officer=officer, actor=actor)
+        elif what == "name":
+            nat = nationality.strip().upper()
+            try:
+                born = date.fromisoformat(birth_date.strip())
+            except ValueError:
+                raise PantauError(
+                    "bad_birth_date",
+                    "Give the birth date.",
+                    "Isi tanggal lahir.",
+                    field="birth_date",
+                ) from None
+            key = identity_hash(
+                request.app.state.cipher,
+                surname=" ".join(surname.upper().split()),
+                given_names=" ".join(given_names.upper().split()),
+                birth_date=born,
+                nationality=nat,
+            )
+            found = list(
+                db.scalars(sa.select(Person.id).where(Person.identity_hash == key).limit(2))
+            )
+            if len(found) != 1:
+                raise NotFound(
+                    "unknown_person" if not found else "several_persons",
+                    "No person with this name, birth date and nationality."
+                    if not found
+                    else "Several persons match: use the passport number or the sticker.",
+                    "Tidak ada orang dengan nama, tanggal lahir, dan kewarganegaraan ini."
+                    if not found
+                    else "Lebih dari satu orang cocok: gunakan nomor paspor atau stiker.",
+                    field="surname",
+                )
+            cases.link_person(
+                case, found[0], officer=officer, actor=actor, how=f"name and birth date ({nat})"
+            )
         elif what == "passport":
             hit = db.scalar(
                 sa.select(Passport).where(
