@@ -48,3 +48,39 @@ def test_heat_map_by_regency_draws_offline(live_server, page, login):
     assert not any("regions.geojson" in u for u in fetched)
     assert outside == []
     assert "GADM 4.1" in page.locator("main").inner_text()
+
+
+def test_officer_ties_a_kitas_to_a_regency_in_the_console(live_server, page, login):
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from pantau.people.models import Stay, Sticker
+    from pantau.people.mrz import build_td3
+
+    login("petugas.ngr")
+    page.goto(f"{live_server.url}/console/arrivals")
+    mrz = build_td3(
+        surname="Hansen",
+        given_names="Ida",
+        number="N55512345",
+        nationality="NOR",
+        birth_date=date(1987, 6, 1),
+        sex="F",
+        expiry_date=date(2031, 6, 1),
+    )
+    page.fill("#mrz", mrz)
+    page.select_option("#permit", "kitas")
+    page.fill("#months", "12")
+    page.select_option("#checkpoint", "DPS")
+    page.fill("#allowed_regions", "5103, 9999")  # one real code, one that does not exist
+    page.click("text=Catat dan terbitkan stiker")
+    alert = page.locator("[role=alert]").inner_text()
+    assert "9999" in alert  # the bad code is named; nothing is stored
+    assert page.locator("#allowed_regions").input_value() == "5103, 9999"  # kept to correct
+    page.fill("#allowed_regions", "5103")
+    page.click("text=Catat dan terbitkan stiker")
+    serial = page.locator("#issued strong.mono").inner_text().replace("-", "")  # shown grouped
+    with live_server.factory() as s:
+        stay = s.scalar(sa.select(Stay).join(Sticker).where(Sticker.serial == serial))
+        assert stay is not None and stay.allowed_regions == ["5103"]

@@ -63,9 +63,16 @@ def arrival_submit(
     mrz: Annotated[str, Form(max_length=200)] = "",
     months: Annotated[str, Form(max_length=3)] = "",
     match: Annotated[str, Form(max_length=40)] = "",
+    allowed_regions: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     lang = page_language(request)
-    form = {"mrz": mrz, "permit": permit, "checkpoint": checkpoint, "months": months}
+    form = {
+        "mrz": mrz,
+        "permit": permit,
+        "checkpoint": checkpoint,
+        "months": months,
+        "allowed_regions": allowed_regions,
+    }
     ctx = _arrival_ctx(db, officer)
     actor = actor_of(request, officer)
     try:
@@ -77,6 +84,7 @@ def arrival_submit(
             actor=actor,
             months=int(months) if months.isdigit() else None,
             match=match or None,
+            allowed_regions=allowed_regions.replace(",", " ").split(),
         )
     except PantauError as exc:
         # Nothing half-done stays - except a refusal, which is a record of its own.
