@@ -182,3 +182,19 @@ def test_statistics_api(app_client, world):
     rows = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig"))))
     assert rows[0] == ["month", "office", "nationality", "deportations"]
     assert sorted(r[2:] for r in rows[1:]) == [["BRA", "5"], ["CZE", "<5"]]
+
+
+def test_refusals_by_year_on_the_page_and_in_the_export(app_client, db, world):
+    sign_in(app_client, world, steps_ahead=1)
+    page = app_client.get("/console/statistics?period=year").text
+    body = re.search(r'<table id="refusals">.*?<tbody>(.*?)</tbody>', page, re.S).group(1)
+    rows = [re.findall(r"<td>(.*?)</td>", r) for r in re.findall(r"<tr>(.*?)</tr>", body)]
+    by_year = Counter()
+    for r in db.scalars(sa.select(Refusal)):
+        by_year[(r.occurred_at.strftime("%Y"), r.nationality)] += 1
+    assert {(p, n): int(k) for p, n, _, k in rows} == dict(by_year)
+    res = app_client.get("/console/statistics/export?table=refusals&format=csv&period=year")
+    assert 'filename="refusals-by-year.csv"' in res.headers["content-disposition"]
+    lines = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig"))))
+    assert {(p, n): int(k) for p, n, _, k in lines[1:]} == dict(by_year)
+    assert app_client.get("/console/statistics?period=week").status_code == 422

@@ -239,7 +239,11 @@ def action_decide(
 
 @router.get("/console/statistics", response_class=HTMLResponse)
 def statistics_page(
-    request: Request, db: SessionDep, officer: StaffPage, public: bool = False
+    request: Request,
+    db: SessionDep,
+    officer: StaffPage,
+    public: bool = False,
+    period: Annotated[str, Query(pattern="^(month|year)$")] = "month",
 ) -> Response:
     """The figures as the directorate publishes them; `public=1` hides groups smaller than five
     (in the tables as "<5"; the charts leave them out)."""
@@ -262,7 +266,8 @@ def statistics_page(
         request,
         "cases/statistics.html",
         public=public,
-        refusals=statistics.refusals(db, public=public),
+        period=period,
+        refusals=statistics.refusals(db, period=period, public=public),
         deportations=statistics.deportations(db, public=public),
         refusals_nat=refusals_nat,
         deportations_nat=deportations_nat,
@@ -294,12 +299,13 @@ def statistics_export(
     table: Annotated[str, Query(max_length=40)],
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
     public: bool = False,
+    period: Annotated[str, Query(pattern="^(month|year)$")] = "month",
 ) -> Response:
     """One of the statistics tables as CSV or XLSX, exact or as published."""
     if table not in statistics.TABLES:
         raise NotFound("unknown_table", "No such statistics table.", "Tabel statistik tidak ada.")
-    header, rows = statistics.table_rows(db, table, public=public)
-    name = f"{table}{'-public' if public else ''}"
+    header, rows = statistics.table_rows(db, table, public=public, period=period)
+    name = f"{table}{'-by-year' if period == 'year' else ''}{'-public' if public else ''}"
     record_event(
         db,
         "cases:statistics:export",

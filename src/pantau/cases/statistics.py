@@ -139,9 +139,15 @@ TABLES: dict[str, tuple[list[str], Any]] = {
 }
 
 
-def table_rows(session: Session, name: str, *, public: bool) -> tuple[list[str], list[list[Any]]]:
+def table_rows(
+    session: Session, name: str, *, public: bool, period: str = "month"
+) -> tuple[list[str], list[list[Any]]]:
     header, fn = TABLES[name]
-    rows = fn(session, public=public)
+    rows = (
+        fn(session, public=public, period=period)
+        if name == "refusals"
+        else fn(session, public=public)
+    )
     if public and "reason" in header:
         header = [h for h in header if h != "reason"]
     return header, [[r[h] for h in header] for r in rows]
