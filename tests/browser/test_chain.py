@@ -239,3 +239,34 @@ def test_report_to_deportation_in_the_browser(
         assert {nat: int(n) for nat, n in cells} == dict(expected), table
     reports = page.locator("#reports tbody tr[data-outcome=deportation]")
     assert reports.count() == 1 and reports.locator("td").nth(1).inner_text() == "NGR"
+
+
+def test_bad_reports_in_the_browser_keep_the_form_and_say_why(live_server, chromium, tmp_path):
+    """A file that is not an image, and a place abroad: the page says what is wrong, keeps what was
+    typed, and nothing is stored."""
+    from pantau.cases.models import Report
+
+    with live_server.factory() as s:
+        before = s.scalar(sa.select(sa.func.count()).select_from(Report))
+    ctx = chromium.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{live_server.url}/lapor")
+    text = "Orang asing berjualan tanpa izin di pasar Sukawati setiap pagi"
+    page.fill("#description", text)
+    page.fill("#lat", "-8.5960")
+    page.fill("#lon", "115.2860")
+    fake = tmp_path / "foto.jpg"
+    fake.write_bytes(b"MZ\x90\x00 this is a program, not a photo")
+    page.set_input_files("#photos", str(fake))
+    page.click("#report-form button[type=submit]")
+    alert = page.locator("[role=alert]")
+    assert alert.inner_text() == "Foto harus berupa gambar JPEG, PNG, atau WebP."
+    assert page.input_value("#description") == text
+    page.fill("#lat", "-12.4634")  # Darwin
+    page.fill("#lon", "130.8456")
+    page.click("#report-form button[type=submit]")
+    assert page.locator("[role=alert]").inner_text() == "Tempat kejadian harus di Indonesia."
+    ctx.close()
+    with live_server.factory() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(Report)) == before
