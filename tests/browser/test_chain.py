@@ -158,6 +158,10 @@ def test_report_to_deportation_in_the_browser(
     page.goto(case_url)
     person_link = page.locator(f"a[href='/console/people/{overstayer['person']}']")
     assert person_link.count() == 1
+    facts = page.locator(".person-facts").inner_text()
+    serial = overstayer["serial"]
+    pretty = f"{serial[:2]}-{serial[2:7]}-{serial[7:]}"
+    assert facts.startswith("RUS · visa-exemption · active") and f"{pretty} (active)" in facts
     assert "sticker scanned in the field" in page.locator("table").last.inner_text()
     page.select_option("select[name=kind]", "deportation")
     page.fill(
@@ -207,6 +211,8 @@ def test_report_to_deportation_in_the_browser(
     with page.expect_navigation():
         page.click("form[action$='/status'] button[type=submit]")
     assert "Deported" in page.locator("p.muted").first.inner_text()
+    facts = page.locator(".person-facts").inner_text()
+    assert "cancelled" in facts and f"{pretty} (revoked)" in facts
     reporter.goto(f"{base}/lapor")
     reporter.fill("#track-code", code.lower())
     reporter.click("button:has-text('Follow the status')")

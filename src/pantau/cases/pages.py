@@ -21,7 +21,8 @@ from pantau.dashboards.exports import download
 from pantau.errors import NotFound, PantauError
 from pantau.i18n import translator
 from pantau.people.identity import identity_hash, passport_hash
-from pantau.people.models import Passport, Person
+from pantau.people.models import Passport, Person, Stay
+from pantau.stickers.issue import pretty_serial
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
 router = APIRouter(include_in_schema=False)
@@ -90,8 +91,28 @@ def case_page(
         ),
         timeline=cases.timeline(case),
         persons=cases.persons(case),
+        person_facts=_person_facts(db, cases.persons(case)),
         error=error,
     )
+
+
+def _person_facts(db: SessionDep, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """What the case page says of each linked person without decrypting a name: nationality, and
+    the latest stay's permit, status and sticker serials (the name is on the audited person page)."""
+    facts: dict[uuid.UUID, str] = {}
+    for person in db.scalars(sa.select(Person).where(Person.id.in_(ids))):
+        stay = db.scalar(
+            sa.select(Stay)
+            .where(Stay.person_id == person.id)
+            .order_by(Stay.arrived_at.desc())
+            .limit(1)
+        )
+        parts = [person.nationality]
+        if stay is not None:
+            parts += [stay.permit.value, stay.status.value]
+            parts += [f"{pretty_serial(st.serial)} ({st.status.value})" for st in stay.stickers]
+        facts[person.id] = " · ".join(parts)
+    return facts
 
 
 @router.get("/console/cases/{case_id}/photos/{photo_id}.jpg")
