@@ -50,6 +50,15 @@ def clustered_scans(
         .where(Scan.device_time >= since, Scan.lat.is_not(None))
         .group_by(gx, gy)
     )
+    q = _filtered(q, office=office, nationality=nationality, permit=permit)
+    return [
+        {"lat": round(lat, 5), "lon": round(lon, 5), "count": n, "findings": bad}
+        for lat, lon, n, bad in session.execute(q)
+    ]
+
+
+def _filtered(q: Any, *, office: str | None, nationality: str | None, permit: str | None) -> Any:
+    """The live map's filters, on the stay and person behind each scan."""
     if nationality or permit or office:
         q = q.join(Stay, Stay.id == Scan.stay_id)
         if office:
@@ -60,10 +69,7 @@ def clustered_scans(
             q = q.join(Person, Person.id == Stay.person_id).where(
                 Person.nationality == nationality.upper()
             )
-    return [
-        {"lat": round(lat, 5), "lon": round(lon, 5), "count": n, "findings": bad}
-        for lat, lon, n, bad in session.execute(q)
-    ]
+    return q
 
 
 def region_counts(
@@ -80,16 +86,7 @@ def region_counts(
         .where(Scan.device_time >= since, Scan.region_code.is_not(None))
         .group_by(Scan.region_code)
     )
-    if nationality or permit or office:
-        q = q.join(Stay, Stay.id == Scan.stay_id)
-        if office:
-            q = q.where(Stay.office_code == office.upper())
-        if permit:
-            q = q.where(Stay.permit == permit)
-        if nationality:
-            q = q.join(Person, Person.id == Stay.person_id).where(
-                Person.nationality == nationality.upper()
-            )
+    q = _filtered(q, office=office, nationality=nationality, permit=permit)
     return {code: {"scans": n, "persons": p} for code, n, p in session.execute(q) if code}
 
 
