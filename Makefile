@@ -26,10 +26,10 @@ boundaries: $(BOUNDARIES) ## Fetch the regency/city boundaries (GADM 4.1, needs 
 
 install: $(STAMP) $(BOUNDARIES) ## Create .venv, install Pantau with its development tools, fetch boundaries
 
-demo: $(STAMP) ## Run Pantau with demo data on the embedded PostgreSQL (http://127.0.0.1:8000)
+demo: $(STAMP) $(BOUNDARIES) ## Run Pantau with demo data on the embedded PostgreSQL (http://127.0.0.1:8000)
 	$(BIN)/pantau demo
 
-serve: $(STAMP) ## Serve without loading demo data
+serve: $(STAMP) $(BOUNDARIES) ## Serve without loading demo data
 	$(BIN)/pantau serve
 
 browser: ## Install Debian's chromium for the browser tests (needs root and apt)
