@@ -34,7 +34,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "PANTAU_DATABASE_URL"),
         description="postgresql:// URL of an external server (15+); unset = embedded PostgreSQL.",
     )
-    secret_key: str = Field(DEV_SECRET, description="Signs cookies and CSRF tokens.")
+    secret_key: str = Field(DEV_SECRET, repr=False, description="Signs cookies and CSRF tokens.")
     host: str = Field("127.0.0.1", description="Address `pantau serve` listens on.")
     port: int = Field(8000, description="Port `pantau serve` listens on.")
     default_language: Literal["id", "en"] = Field("id", description="Language of pages.")
@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     )
     smtp_port: int = Field(587, description="SMTP server port.")
     smtp_user: str | None = Field(None, description="SMTP user name (unset = no login).")
-    smtp_password: str | None = Field(None, description="SMTP password.")
+    smtp_password: str | None = Field(None, repr=False, description="SMTP password.")
     smtp_from: str = Field("pantau@localhost", description="Sender address of e-mail.")
     smtp_starttls: bool = Field(True, description="Upgrade the SMTP connection with STARTTLS.")
     notify_timeout_seconds: float = Field(

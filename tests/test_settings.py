@@ -1,4 +1,4 @@
-"""The scanner's list maximum age comes from the settings and reaches the page the phone runs."""
+"""Settings that users set: the scanner's list maximum age reaches the page; secrets stay out of reprs."""
 
 from __future__ import annotations
 
@@ -25,3 +25,10 @@ def test_a_maximum_age_out_of_range_is_refused(days):
     # 0 would make every cached list stale at once; past 90 days a revoked sticker passes for a season.
     with pytest.raises(ValidationError, match="scanner_trust_max_age_days"):
         Settings(scanner_trust_max_age_days=days)
+
+
+def test_secrets_stay_out_of_the_settings_repr():
+    # Test failures and logs print the settings object; the secrets must not appear there.
+    s = Settings(secret_key="a-very-private-key", smtp_password="smtp-pass-42")
+    assert "a-very-private-key" not in repr(s) and "smtp-pass-42" not in repr(s)
+    assert s.secret_key == "a-very-private-key"
