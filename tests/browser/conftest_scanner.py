@@ -144,17 +144,21 @@ def camera_browser(playwright_driver, sticker_video):
 KUTA = {"latitude": -8.7215, "longitude": 115.1700, "accuracy": 12}
 
 
-@pytest.fixture
-def phone(camera_browser, live_server):
+def phone_context(browser, geolocation: dict[str, float] = KUTA):
     """A phone-sized browser context with camera and location permitted and a fixed position."""
-    context = camera_browser.new_context(
+    return browser.new_context(
         locale="id-ID",
         viewport={"width": 390, "height": 844},
         is_mobile=True,
         has_touch=True,
-        geolocation=KUTA,
+        geolocation=geolocation,
         permissions=["geolocation", "camera"],
     )
+
+
+@pytest.fixture
+def phone(camera_browser, live_server):
+    context = phone_context(camera_browser)
     page = context.new_page()
     page.set_default_timeout(15_000)
     messages: list[str] = []

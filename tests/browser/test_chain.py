@@ -19,7 +19,7 @@ from pantau.demo import DEMO_PASSWORD, demo_account
 from pantau.people.models import Person, Refusal, Stay
 from pantau.people.services import SURNAME
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.conftest_scanner import otp_for, sign_in_app, write_mjpeg
+from tests.browser.conftest_scanner import otp_for, phone_context, sign_in_app, write_mjpeg
 
 # Kuta, Kabupaten Badung: Kanim Ngurah Rai's working area (Kota Denpasar itself is Kanim Denpasar's).
 KUTA = {"latitude": -8.7180, "longitude": 115.1686, "accuracy": 15}
@@ -127,14 +127,7 @@ def test_report_to_deportation_in_the_browser(
     assert reporter.locator("#report-status").get_attribute("data-status") == "in-progress"
 
     # 3. In the field: the scanner app films IVANOV's sticker and links him to the case.
-    phone_ctx = field_camera.new_context(
-        locale="id-ID",
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        has_touch=True,
-        geolocation=KUTA,
-        permissions=["geolocation", "camera"],
-    )
+    phone_ctx = phone_context(field_camera, KUTA)
     phone = phone_ctx.new_page()
     phone.set_default_timeout(30_000)
     sign_in_app(phone, base, "petugas.ngr")
