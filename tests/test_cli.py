@@ -7,6 +7,7 @@ import socket
 import pyotp
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from pantau.cli.main import app
@@ -137,6 +138,26 @@ def test_serve_on_occupied_port(cli_env):
         port = busy.getsockname()[1]
         res = run("serve", "--port", str(port))
     assert res.exit_code == 1 and "cannot listen" in res.output
+
+
+def test_only_pantau_demo_serves_the_demo_outbox(cli_env, monkeypatch):
+    """`pantau demo` builds its app with the demo flag (the outbox of one-time codes);
+    `pantau serve` never does (issue #12: it was public unless PANTAU_ENVIRONMENT=production)."""
+    import uvicorn
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert run("demo", "--port", str(port)).exit_code == 0
+    assert run("serve", "--port", str(port)).exit_code == 0
+    assert [app.state.demo for app in served] == [True, False]
+    client = TestClient(served[1])
+    assert client.get("/antrean/kotak-keluar").status_code == 404
+    assert TestClient(served[0]).get("/antrean/kotak-keluar").status_code == 200
+    for app in served:
+        app.state.engine.dispose()
 
 
 def test_unwritable_data_dir(monkeypatch, tmp_path):

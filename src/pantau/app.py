@@ -56,8 +56,14 @@ def _package_dir(name: str) -> Path:
 
 
 def create_app(
-    settings: Settings, *, engine: Engine | None = None, cipher: SecretCipher | None = None
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    cipher: SecretCipher | None = None,
+    demo: bool = False,
 ) -> FastAPI:
+    """`demo` turns on what only a demo may show (the outbox of citizens' one-time codes); only
+    `pantau demo` passes it, and never in production."""
     app = FastAPI(
         title="Pantau",
         version=__version__,
@@ -73,6 +79,7 @@ def create_app(
 
         cipher = pii_cipher(settings)
     app.state.settings = settings
+    app.state.demo = demo and settings.environment != "production"
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.cipher = cipher

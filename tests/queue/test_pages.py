@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from pantau.db import utcnow
+from pantau.app import create_app
 from pantau.notify import read_outbox
 from pantau.queue.availability import office_availability
 from pantau.queue.settings import QueueSettings
@@ -112,8 +113,15 @@ def test_rate_limit_per_address(app_client, morning, open_day):
     assert codes[:3] == [422, 422, 422] and codes[3:] == [429, 429]
 
 
-def test_outbox_page_hidden_in_production(app_client, settings):
+def test_outbox_page_only_when_the_demo_serves(app_client, settings, engine, cipher):
+    """The outbox shows citizens' one-time codes, phones and e-mail: an app built as `pantau serve`
+    builds it (no demo flag) does not serve it, whatever the environment; the demo's app does,
+    except in production (issue #12)."""
+    assert app_client.get("/antrean/kotak-keluar").status_code == 404
+    app_client.app.state.demo = True
     assert app_client.get("/antrean/kotak-keluar").status_code == 200
     app_client.app.state.settings = settings.model_copy(update={"environment": "production"})
     assert app_client.get("/antrean/kotak-keluar").status_code == 404
     app_client.app.state.settings = settings
+    production = settings.model_copy(update={"environment": "production"})
+    assert create_app(production, engine=engine, cipher=cipher, demo=True).state.demo is False

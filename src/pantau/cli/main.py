@@ -46,7 +46,7 @@ def _check_port_free(host: str, port: int) -> None:
             )
 
 
-def _serve(host: str | None, port: int | None, workers: int) -> None:
+def _serve(host: str | None, port: int | None, workers: int, *, demo: bool = False) -> None:
     import uvicorn
 
     from pantau.app import create_app
@@ -70,7 +70,7 @@ def _serve(host: str | None, port: int | None, workers: int) -> None:
             proxy_headers=True,
         )
     else:
-        uvicorn.run(create_app(s, engine=eng), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(s, engine=eng, demo=demo), host=host, port=port, log_level="warning")
 
 
 @app.command()
@@ -134,7 +134,7 @@ def demo(
         "or print the current code with `pantau demo otp USERNAME`."
     )
     if serve_after:
-        _serve(None, port, 1)
+        _serve(None, port, 1, demo=True)
 
 
 @demo_app.command("otp")

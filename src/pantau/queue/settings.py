@@ -33,9 +33,6 @@ class QueueSettings(BaseSettings):
     per_device: int = Field(10, description="Booking submissions per device in 10 minutes.")
     per_nik: int = Field(5, description="One-time codes sent per NIK in an hour.")
     outbox_days: int = Field(7, description="Messages stay in the outbox this many days.")
-    show_outbox: bool = Field(
-        True, description="Serve the demo outbox page (never in production, whatever this says)."
-    )
 
     @property
     def address_limit(self) -> Limit:

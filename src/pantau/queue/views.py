@@ -336,8 +336,8 @@ def my_data(request: Request, db: SessionDep) -> Response:
 
 @router.get("/antrean/kotak-keluar", response_class=HTMLResponse)
 def demo_outbox(request: Request, db: SessionDep) -> Response:
-    """The demo's stand-in for phones and mailboxes: messages that would be sent. Never served in
-    production, where the outbox holds real people's codes."""
-    if production(request) or not queue_settings(request).show_outbox:
+    """The demo's stand-in for phones and mailboxes: messages that would be sent. Served only when
+    `pantau demo` runs the server (never in production): the outbox holds people's codes."""
+    if production(request) or not getattr(request.app.state, "demo", False):
         return _page(request, "error.html", 404, message="Not found")
     return _page(request, "queue/outbox.html", messages=read_outbox(db, request.app.state.cipher))
