@@ -146,18 +146,16 @@ def test_only_pantau_demo_serves_the_demo_outbox(cli_env, monkeypatch):
     import uvicorn
 
     served = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.append(app))
+    monkeypatch.setattr(uvicorn, "run", lambda built, **kw: served.append(built))
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     assert run("demo", "--port", str(port)).exit_code == 0
     assert run("serve", "--port", str(port)).exit_code == 0
-    assert [app.state.demo for app in served] == [True, False]
+    assert [built.state.demo for built in served] == [True, False]
     client = TestClient(served[1])
     assert client.get("/antrean/kotak-keluar").status_code == 404
     assert TestClient(served[0]).get("/antrean/kotak-keluar").status_code == 200
-    for app in served:
-        app.state.engine.dispose()
 
 
 def test_unwritable_data_dir(monkeypatch, tmp_path):

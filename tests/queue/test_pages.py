@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from pantau.db import utcnow
 from pantau.app import create_app
+from pantau.db import utcnow
 from pantau.notify import read_outbox
 from pantau.queue.availability import office_availability
 from pantau.queue.settings import QueueSettings
