@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import cbor2
 import pytest
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from pantau.stickers.cose import (
+    P256_ORDER,
     CoseError,
     decode_sign1,
+    der_signature,
     key_signer,
     protected_header,
     sign1,
@@ -87,3 +90,31 @@ def test_non_canonical_or_foreign_shapes_are_refused(key, mangle):
 def test_kid_must_be_eight_bytes():
     with pytest.raises(CoseError):
         protected_header(b"short")
+
+
+def _twin(data: bytes) -> bytes:
+    """The same signature with s replaced by n - s: valid ECDSA, but the high form."""
+    protected, unprotected, payload, signature = cbor2.loads(data).value
+    s = int.from_bytes(signature[32:], "big")
+    twin = signature[:32] + (P256_ORDER - s).to_bytes(32, "big")
+    return cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, twin]))
+
+
+def test_signatures_are_low_s_and_the_high_s_twin_is_refused(key):
+    """Bad input: the high-S twin (r, n - s) of a genuine signature. ECDSA accepts both, so
+    without the check a second valid encoding of every sticker exists (issue #12). Forty
+    signings: with random nonces about half come out high before normalisation."""
+    for i in range(40):
+        data = sign1(bytes([i]) * 20, kid=KID, signer=key_signer(key))
+        msg = decode_sign1(data)
+        assert int.from_bytes(msg.signature[32:], "big") <= P256_ORDER // 2
+        assert verify_sign1(msg, key.public_key())
+        twin = decode_sign1(_twin(data))
+        # The twin is a mathematically valid ECDSA signature ...
+        key.public_key().verify(
+            der_signature(twin.signature),
+            cbor2.dumps(["Signature1", twin.protected, b"", twin.payload]),
+            ec.ECDSA(hashes.SHA256()),
+        )
+        # ... and still refused.
+        assert not verify_sign1(twin, key.public_key())

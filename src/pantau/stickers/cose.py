@@ -28,6 +28,11 @@ ALG, KID = 1, 4  # COSE header labels (RFC 9052 section 3.1)
 ES256 = -7
 KID_BYTES = 8
 _P256_BYTES = 32
+# The order of the P-256 group. An ECDSA signature (r, s) has a twin (r, n - s) that verifies as
+# well; Pantau makes and accepts only the low one (s <= n / 2), so that one signed sticker has one
+# valid encoding (docs/sticker-format.md section 2).
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+P256_HALF_ORDER = P256_ORDER // 2
 
 # A signing function: `data -> DER ECDSA signature`. A private key's sign, or a hardware module's.
 Sign = Callable[[bytes], bytes]
@@ -46,9 +51,17 @@ class Sign1:
 
 
 def raw_signature(der: bytes) -> bytes:
-    """DER (what `cryptography` makes) to the fixed 64-byte r||s that COSE requires."""
+    """DER (what `cryptography` makes) to the fixed 64-byte r||s that COSE requires, with s
+    brought to its low form (n - s when s > n/2: the same signature, the one encoding we accept)."""
     r, s = decode_dss_signature(der)
+    if s > P256_HALF_ORDER:
+        s = P256_ORDER - s
     return r.to_bytes(_P256_BYTES, "big") + s.to_bytes(_P256_BYTES, "big")
+
+
+def is_low_s(raw: bytes) -> bool:
+    """True when the 64-byte r||s signature has s <= n/2 (its high twin is refused)."""
+    return len(raw) == 2 * _P256_BYTES and int.from_bytes(raw[32:], "big") <= P256_HALF_ORDER
 
 
 def der_signature(raw: bytes) -> bytes:
@@ -123,6 +136,9 @@ def decode_sign1(data: bytes) -> Sign1:
 
 
 def verify_sign1(msg: Sign1, public_key: ec.EllipticCurvePublicKey) -> bool:
+    """The signature checks out and is in its low-S form; a high-S twin is refused."""
+    if not is_low_s(msg.signature):
+        return False
     try:
         public_key.verify(
             der_signature(msg.signature),

@@ -3,7 +3,8 @@
 // COSE_Sign1 (ES256) checked with WebCrypto. Outcomes use the document's names.
 
 import {
-  CodecError, Tagged, base45Decode, bytesEqual, cborDecode, cborEncode, fromBase64, inflate, toHex,
+  CodecError, Tagged, base45Decode, bytesEqual, cborDecode, cborEncode, fromBase64, fromHex, inflate,
+  toHex,
 } from "./codec.js";
 import { parseCertificate } from "./der.js";
 
@@ -14,6 +15,18 @@ const RETIRED_SLACK_S = 86400;
 const ECDSA = { name: "ECDSA", namedCurve: "P-256" };
 const ES256 = { name: "ECDSA", hash: "SHA-256" };
 const PANTAU_CLAIM = -65537;
+// Half the order of the P-256 group, big-endian. A signature (r, s) has a twin (r, n - s) that
+// WebCrypto accepts too; Pantau makes and accepts only s <= n/2 (section 2: one valid encoding).
+const P256_HALF_ORDER = fromHex("7fffffff800000007fffffffffffffffde737d56d38bcf4279dce5617e3192a8");
+
+// True when the 64-byte r||s signature has its low s (compared as big-endian numbers).
+export function isLowS(signature) {
+  const s = signature.subarray(32);
+  for (let i = 0; i < 32; i++) {
+    if (s[i] !== P256_HALF_ORDER[i]) return s[i] < P256_HALF_ORDER[i];
+  }
+  return true;
+}
 
 export class DocumentError extends Error {}
 
@@ -188,7 +201,8 @@ export async function verifySticker(text, { trust, status, now = Date.now() / 10
   const signer = trust ? trust.signers.get(toHex(msg.kid)) : undefined;
   if (!signer) return { outcome: "unknown-key", kid: toHex(msg.kid) };
   const sigStructure = cborEncode(["Signature1", msg.protectedBytes, new Uint8Array(0), msg.payload]);
-  if (!(await crypto.subtle.verify(ES256, signer.key, msg.signature, sigStructure))) {
+  if (!isLowS(msg.signature) ||
+      !(await crypto.subtle.verify(ES256, signer.key, msg.signature, sigStructure))) {
     return { outcome: "tampered" };
   }
   let claims;
