@@ -39,13 +39,13 @@ test: $(STAMP) $(BOUNDARIES) browser ## Run the whole test suite (embedded Postg
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP) ## Ruff (lint and format check) and mypy
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
 
 format: $(STAMP) ## Apply ruff's formatting and safe fixes
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench examples
+	$(BIN)/ruff format src tests bench examples
 
 bench: $(STAMP) ## Run the benchmarks under bench/ (prints figures)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -37,10 +38,23 @@ def verify(
     mrz: str | None = typer.Option(
         None, help="The passport's MRZ, to check the sticker is in the passport it was issued for."
     ),
+    at: str | None = typer.Option(
+        None,
+        help="Verify as at this time (ISO 8601, e.g. 2026-12-01T00:00:00Z; UTC if no offset) "
+        "instead of now, as the test vectors do.",
+    ),
 ) -> None:
     """Exit 0 when valid, 1 when not valid (tampered, unknown key, revoked signer or sticker,
     expired), 2 when nothing readable was found."""
-    code, lines = verify_command(input, trust_list, root_file=root, mrz=mrz)
+    when = None
+    if at is not None:
+        try:
+            when = datetime.fromisoformat(at)
+        except ValueError:
+            err.print(f"[red]--at {escape(at)!r} is not an ISO 8601 time[/]")
+            raise typer.Exit(EXIT_UNREADABLE) from None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    code, lines = verify_command(input, trust_list, root_file=root, mrz=mrz, at=when)
     if code == EXIT_UNREADABLE:
         for line in lines:
             err.print(f"[red]{escape(line)}[/]")
@@ -50,3 +64,25 @@ def verify(
     for line in lines[1:]:
         out.print(escape(line))
     raise typer.Exit(code)
+
+
+@app.command()
+def vectors(
+    out_file: Path = typer.Argument(
+        ..., help="Where to write the JSON (docs/sticker-vectors.json)."
+    ),
+) -> None:
+    """Write the published test vectors: stickers signed by test keys, with the trust and status
+    lists to use, the time to verify at and the expected outcome (docs/sticker-format.md section
+    10). The output is the same on every run."""
+    from pantau.stickers.vectors import build, dumps
+
+    doc = build()
+    try:
+        out_file.write_text(dumps(doc), encoding="utf-8")
+    except OSError as exc:
+        err.print(
+            f"[red]cannot write {escape(str(out_file))}: {escape(exc.strerror or str(exc))}[/]"
+        )
+        raise typer.Exit(2) from None
+    out.print(f"{len(doc['vectors'])} test vectors written to {escape(str(out_file))}")

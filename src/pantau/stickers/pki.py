@@ -42,16 +42,23 @@ def _name(common_name: str, unit: str) -> x509.Name:
 
 
 def make_root(
-    now: datetime, *, days: int = 365 * ROOT_YEARS
+    now: datetime,
+    *,
+    days: int = 365 * ROOT_YEARS,
+    key: ec.EllipticCurvePrivateKey | None = None,
+    serial: int | None = None,
+    common_name: str = "Pantau National Root CA",
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = _name("Pantau National Root CA", "Pusat Data Keimigrasian")
+    """A new root key and its self-signed certificate. `key` and `serial` given (test vectors),
+    the certificate is reproducible: the signature is then deterministic (RFC 6979)."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
+    name = _name(common_name, "Pusat Data Keimigrasian")
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial or x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
@@ -70,7 +77,7 @@ def make_root(
             critical=True,
         )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
+        .sign(key, hashes.SHA256(), ecdsa_deterministic=serial is not None)
     )
     return key, cert
 
@@ -82,14 +89,16 @@ def make_signer(
     now: datetime,
     *,
     days: int = SIGNER_CERT_DAYS,
+    key: ec.EllipticCurvePrivateKey | None = None,
+    serial: int | None = None,
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = key or ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
         .subject_name(_name(f"Pantau Document Signer {code}", code))
         .issuer_name(root_cert.subject)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(serial or x509.random_serial_number())
         .not_valid_before(now - timedelta(minutes=5))
         .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -111,7 +120,7 @@ def make_signer(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
             critical=False,
         )
-        .sign(root_key, hashes.SHA256())
+        .sign(root_key, hashes.SHA256(), ecdsa_deterministic=serial is not None)
     )
     return key, cert
 
