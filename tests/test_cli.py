@@ -165,3 +165,26 @@ def test_unwritable_data_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("PANTAU_DATA_DIR", str(blocker / "sub"))
     res = run("db", "current")
     assert res.exit_code == 1 and "not writable" in res.output
+
+
+def test_user_errors_never_show_a_traceback(cli_env, tmp_path):
+    """Every command is wrapped by one top-level handler (`make_friendly`): a user's mistake is a
+    one-line message and exit 1. Bad inputs tried: a NUL byte in a user name (`user disable`), a key id that is not hex and a kid of 5,000 characters (`keys revoke`), an
+    output file in a folder that does not exist and one whose name is too long (`keys
+    export-trust-list`), a checkpoint code with a NUL byte (`keys rotate`)."""
+    assert run("db", "upgrade").exit_code == 0
+    assert run("keys", "init").exit_code == 0
+    cases = [
+        ["user", "disable", "petugas\x00ngr"],
+        ["keys", "revoke", "not-hex", "--reason", "test"],
+        ["keys", "revoke", "ab" * 2500, "--reason", "test"],
+        ["keys", "rotate", "NG\x00R"],
+        ["keys", "export-trust-list", str(tmp_path / "missing" / "trust.json")],
+        ["keys", "export-trust-list", str(tmp_path / ("x" * 300))],
+    ]
+    for args in cases:
+        res = runner.invoke(app, args)  # catching exceptions: a traceback would be one
+        shown = [a[:20] for a in args]
+        assert res.exception is None or isinstance(res.exception, SystemExit), (shown, res.output)
+        assert res.exit_code == 1, (shown, res.output)
+        assert "error:" in res.output and "Traceback" not in res.output, (shown, res.output)

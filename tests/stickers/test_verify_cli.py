@@ -102,3 +102,23 @@ def test_bad_trust_list_file(demo, tmp_path):
     bad.write_text('{"trust_list": {"payload": "AAAA", "signature": "AAAA"}, "root_pem": "x"}')
     res = run("sticker", "verify", "PN1:XX", "--trust-list", str(bad))
     assert res.exit_code == 2 and "cannot use trust list" in res.output
+
+
+ODD_TEXTS = [
+    "A" * 300,  # longer than a file name may be (ENAMETOOLONG): crashed with a traceback
+    "A" * 3000,
+    "PN1:" + "Z" * 5000,  # long, with the sticker prefix
+    "HC1:" + "9" * 20000,  # past the 4,096 characters where no file is looked for
+    "ABC\x00DEF",  # a NUL byte (not a valid file name either)
+    "   ",  # only blanks: nothing readable
+]
+
+
+def test_long_or_odd_text_is_a_message_not_a_traceback(demo):
+    """Bad inputs tried: texts of 300, 3,000, 5,000 and 20,000 characters, a NUL byte, blanks.
+    Each is refused with a one-line reason and exit 1 (not valid) or 2 (nothing readable)."""
+    for text in ODD_TEXTS:
+        res = run("sticker", "verify", text, "--trust-list", str(demo["trust"]))
+        assert res.exit_code in (1, 2), (text[:20], res.output)
+        assert "Traceback" not in res.output
+        assert res.output.strip()

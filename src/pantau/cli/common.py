@@ -10,6 +10,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -30,7 +31,10 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def friendly(fn: Callable[P, R]) -> Callable[P, R]:
-    """Show configuration and domain errors as one line and a non-zero exit, never a traceback."""
+    """Show configuration, domain, file and database errors as one line and a non-zero exit, never
+    a traceback. `make_friendly` applies it to every command of the `pantau` app."""
+    if getattr(fn, "__pantau_friendly__", False):
+        return fn
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -40,11 +44,41 @@ def friendly(fn: Callable[P, R]) -> Callable[P, R]:
             fail(str(exc))
         except PantauError as exc:
             fail(exc.en)
+        except OSError as exc:  # a file named on the command line: missing, unreadable, too long
+            name = f" ({_shorten(str(exc.filename))})" if exc.filename else ""
+            fail(f"{exc.strerror or exc}{name}")
+        except sa_exc.OperationalError as exc:  # the database went away during the command
+            fail(f"database error: {_first_line(exc)}")
+        except sa_exc.DataError as exc:  # a value PostgreSQL refuses (a NUL byte, a huge number)
+            fail(f"the database refused a value: {_first_line(exc)}")
         except KeyboardInterrupt:
             err.print("interrupted")
             raise typer.Exit(130) from None
 
+    wrapper.__pantau_friendly__ = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _first_line(exc: sa_exc.DBAPIError) -> str:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    return _shorten(text.strip().splitlines()[0] if text.strip() else type(exc).__name__, 200)
+
+
+def make_friendly(app: typer.Typer) -> None:
+    """Wrap every command and group callback of `app` (and its sub-apps) in `friendly`, so that no
+    command, present or future, shows a traceback for a user's mistake."""
+    for command in app.registered_commands:
+        if command.callback is not None:
+            command.callback = friendly(command.callback)
+    if app.registered_callback is not None and app.registered_callback.callback is not None:
+        app.registered_callback.callback = friendly(app.registered_callback.callback)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            make_friendly(group.typer_instance)
 
 
 def settings() -> Settings:

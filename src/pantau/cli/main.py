@@ -10,7 +10,7 @@ from rich.table import Table
 from pantau import __version__, migrate
 from pantau.cli import audit, db, keys, queue, sticker, user
 from pantau.cli import seed as seed_cli
-from pantau.cli.common import engine, fail, friendly, out, settings, unit_of_work
+from pantau.cli.common import engine, fail, friendly, make_friendly, out, settings, unit_of_work
 
 app = typer.Typer(
     help="Pantau: supervision of foreign nationals with signed QR stickers, and APPAPO queue booking.",
@@ -163,3 +163,7 @@ def demo_enrol() -> None:
     for acc in DEMO_ACCOUNTS:
         if acc.role.second_factor_required:
             typer.echo(f"{acc.username}: {otpauth_uri(acc)}")
+
+
+# Last: every command registered above shows user errors as one line, never a traceback.
+make_friendly(app)

@@ -60,7 +60,11 @@ def read_qr(image_bytes: bytes) -> list[str]:
 def qr_texts_from_input(value: str) -> list[str]:
     """INPUT of `pantau sticker verify`: an image file, a text file, or the QR text itself."""
     path = Path(value)
-    if len(value) < 4096 and path.is_file():
+    try:
+        is_file = len(value) < 4096 and "\x00" not in value and path.is_file()
+    except OSError:  # a QR text longer than a file name may be (ENAMETOOLONG) is not a file
+        is_file = False
+    if is_file:
         data = path.read_bytes()
         if data.startswith(IMAGE_MAGIC):
             return read_qr(data)
