@@ -64,3 +64,19 @@ def test_security_headers_and_openapi(app_client):
     assert res.status_code == 200
     assert "/api/v1/auth/token" in res.json()["paths"]
     assert "default-src 'self'" in res.headers["content-security-policy"]
+
+
+def test_hsts_only_with_secure_cookies(engine, settings, cipher):
+    """Secure cookies mean Pantau is served over HTTPS: browsers are told to keep to HTTPS
+    (Strict-Transport-Security) on pages, the API and static files. Without them (plain HTTP in
+    development) the header would be ignored or lock a developer out, so it is not sent."""
+    secure = settings.model_copy(update={"secure_cookies": True})
+    with TestClient(create_app(secure, engine=engine, cipher=cipher)) as client:
+        for path in ("/healthz", "/login", "/api/v1/openapi.json", "/static/favicon.svg"):
+            res = client.get(path)
+            assert res.headers.get("strict-transport-security", "").startswith("max-age="), path
+            assert int(res.headers["strict-transport-security"].split("=")[1].split(";")[0]) >= (
+                180 * 86400
+            )
+    with TestClient(create_app(settings, engine=engine, cipher=cipher)) as client:
+        assert "strict-transport-security" not in client.get("/healthz").headers

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
@@ -69,7 +69,7 @@ def create_app(
         version=__version__,
         description="Pengawasan orang asing (WNA) dengan stiker QR bertanda tangan; antrean paspor APPAPO.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: see _install_api_docs
         redoc_url=None,
     )
     if engine is None:
@@ -94,9 +94,35 @@ def create_app(
         app.state.nav.extend(getattr(module, "NAV", []))
         if hasattr(module, "setup"):  # e.g. a scan hook
             module.setup(app)
+    _install_api_docs(app)
     _install_error_handlers(app)
-    _install_security_headers(app)
+    _install_security_headers(app, hsts=settings.secure_cookies)
     return app
+
+
+API_DOCS_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Pantau API</title>
+<link rel="icon" href="/static/favicon.svg">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/api-docs.js"></script>
+</head>
+<body><div id="swagger-ui" data-openapi="/api/v1/openapi.json"></div></body>
+</html>
+"""
+
+
+def _install_api_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/v1/docs from Pantau's own files (static/vendor/swagger-ui): FastAPI's
+    page takes it from a CDN and starts it with an inline script, both of which the CSP blocks."""
+
+    @app.get("/api/v1/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return HTMLResponse(API_DOCS_HTML)
 
 
 def _wants_json(request: Request) -> bool:
@@ -131,7 +157,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         return render(request, "error.html", status_code=exc.status_code, message=message)
 
 
-def _install_security_headers(app: FastAPI) -> None:
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _install_security_headers(app: FastAPI, *, hsts: bool = False) -> None:
     # Everything is served by Pantau itself (no CDN): the policy can be strict.
     csp = (
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
@@ -144,6 +173,8 @@ def _install_security_headers(app: FastAPI) -> None:
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if hsts:  # secure cookies mean Pantau is served over HTTPS: browsers must keep to it
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
 

@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     )
     login_max_failures: int = Field(5, description="Failed sign-ins before the account is locked.")
     login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
-    secure_cookies: bool = Field(False, description="Mark cookies Secure (set behind HTTPS).")
+    secure_cookies: bool = Field(
+        False, description="Mark cookies Secure and send HSTS (set behind HTTPS)."
+    )
     tile_url: str | None = Field(
         None, description="Map tile server URL template ({z}/{x}/{y}); none = plain background."
     )
