@@ -9,7 +9,7 @@ signed keep verifying. Revoking a signer makes its stickers fail everywhere once
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -194,8 +194,19 @@ class KeyService:
         )
 
     # --- published documents ---------------------------------------------------------------------
-    def trust_list(self) -> dict[str, str]:
+    def trust_list(self, issued_at: datetime | None = None) -> dict[str, str]:
+        return self.seal(self.trust_payload(issued_at))
+
+    def seal(self, payload: dict[str, Any]) -> dict[str, str]:
+        """The signed envelope of a payload, by the national root."""
         kid, sign = self.root_signer()
+        return seal(payload, root_kid=kid, sign=sign)
+
+    def trust_payload(self, issued_at: datetime | None = None) -> dict[str, Any]:
+        root = self.root_row()
+        if root is None:
+            self.root_cert()  # raises the clear error
+        assert root is not None
         signers = [
             {
                 "kid": b64(r.kid),
@@ -208,19 +219,25 @@ class KeyService:
             for r in self.list()
             if r.kind == "signer"
         ]
-        payload = {
+        return {
             "format": TRUST_FORMAT,
             "issuer": "ID",
-            "issued_at": now_iso(),
-            "root": b64(self.root_row().cert_der),  # type: ignore[union-attr]
+            "issued_at": issued_at.isoformat() if issued_at else now_iso(),
+            "root": b64(root.cert_der),
             "signers": signers,
         }
-        return seal(payload, root_kid=kid, sign=sign)
 
-    def status_list(self, since: int, *, limit: int = 50_000) -> dict[str, str]:
+    def status_list(
+        self, since: int, *, limit: int = 50_000, issued_at: datetime | None = None
+    ) -> dict[str, str]:
+        return self.seal(self.status_payload(since, limit=limit, issued_at=issued_at))
+
+    def status_payload(
+        self, since: int, *, limit: int = 50_000, issued_at: datetime | None = None
+    ) -> dict[str, Any]:
         from pantau.people.models import StatusChange
 
-        kid, sign = self.root_signer()
+        self.root_cert()  # no root, no status list: the clear error
         rows = self.session.scalars(
             sa.select(StatusChange)
             .where(StatusChange.version > since)
@@ -236,13 +253,11 @@ class KeyService:
             }
             for r in rows
         ]
-        version = rows[-1].version if rows else since
-        payload = {
+        return {
             "format": STATUS_FORMAT,
             "since": since,
-            "version": version,
+            "version": rows[-1].version if rows else since,
             "complete": len(rows) < limit,
-            "issued_at": now_iso(),
+            "issued_at": issued_at.isoformat() if issued_at else now_iso(),
             "entries": entries,
         }
-        return seal(payload, root_kid=kid, sign=sign)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
@@ -21,9 +21,9 @@ from pantau.people.services import GIVEN, SURNAME
 from pantau.reference.models import ZONES, Office
 from pantau.scans.models import Scan
 from pantau.scans.services import SCANNING_ROLES
-from pantau.stickers import render
+from pantau.stickers import published, render
 from pantau.stickers.keys import KeyService
-from pantau.web import CurrentOfficer, SessionDep, actor_of, require_roles
+from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["stickers"])
 Staff = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))]
@@ -38,24 +38,30 @@ KeysDep = Annotated[KeyService, Depends(keys)]
 
 
 @router.get("/api/v1/trust-list")
-def trust_list(keys: KeysDep, officer: CurrentOfficer) -> JSONResponse:
-    """Signer certificates with their kid, signed by the national root (docs/sticker-format.md)."""
-    return JSONResponse(keys.trust_list(), headers={"Cache-Control": "no-cache"})
+def trust_list(request: Request, keys: KeysDep) -> Response:
+    """Signer certificates with their kid, signed by the national root (docs/sticker-format.md).
+    Public, no account needed; ETag / If-None-Match (304) and max-age for cheap polling."""
+    payload = keys.trust_payload(published.period_start())
+    return published.signed_document(request, payload, keys.seal, max_age=published.TRUST_MAX_AGE)
 
 
 @router.get("/api/v1/trust-list/root", response_class=Response)
-def trust_root(keys: KeysDep) -> Response:
+def trust_root(request: Request, keys: KeysDep) -> Response:
     """The national root certificate (PEM) that scanners pin. Public by design."""
     pem = keys.root_cert().public_bytes(serialization.Encoding.PEM)
-    return Response(pem, media_type="application/x-pem-file")
+    return published.static_document(
+        request, pem, "application/x-pem-file", max_age=published.ROOT_MAX_AGE
+    )
 
 
 @router.get("/api/v1/status-list")
 def status_list(
-    keys: KeysDep, officer: CurrentOfficer, since: Annotated[int, Query(ge=0)] = 0
-) -> JSONResponse:
-    """Revoked stickers and moved last days after version `since`, signed by the root."""
-    return JSONResponse(keys.status_list(since), headers={"Cache-Control": "no-cache"})
+    request: Request, keys: KeysDep, since: Annotated[int, Query(ge=0)] = 0
+) -> Response:
+    """Revoked stickers and moved last days after version `since`, signed by the root. Public (random
+    serials only); ETag / If-None-Match (304) and max-age for cheap polling."""
+    payload = keys.status_payload(since, issued_at=published.period_start())
+    return published.signed_document(request, payload, keys.seal, max_age=published.STATUS_MAX_AGE)
 
 
 def _sticker(db: SessionDep, serial: str) -> Sticker:
