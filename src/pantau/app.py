@@ -48,6 +48,7 @@ VIEW_MODULES = [
     "pantau.queue.desk_views",
     "pantau.queue.api",
     "pantau.scanner.views",
+    "pantau.scanner.verifier",
 ]
 
 
