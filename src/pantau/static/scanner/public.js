@@ -81,6 +81,7 @@ export async function check(text) {
   const result = await verifySticker(text.trim(), { trust: state.trust, status: state.status });
   const verdict = verdictOf(result, { trustFresh: true });
   show(result, verdict);
+  $("result").scrollIntoView({ block: "nearest", behavior: "smooth" });
   return { outcome: result.outcome, verdict: verdict.verdict };
 }
 
