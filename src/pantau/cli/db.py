@@ -5,20 +5,46 @@ from __future__ import annotations
 import typer
 
 from pantau import migrate
-from pantau.cli.common import engine, fail, friendly, out
+from pantau.audit.services import Actor
+from pantau.cli.common import engine, fail, friendly, out, unit_of_work
 
 app = typer.Typer(
     help="Database schema: apply migrations, check they match the code.", no_args_is_help=True
 )
 
 
+CLI_ACTOR = Actor("cli", origin="cli")
+
+
+def load_reference() -> None:
+    """The shipped reference data (offices, checkpoints, regencies): what is missing is added,
+    nothing existing is changed, so it is safe to run on every upgrade."""
+    from pantau.reference.services import ReferenceService
+
+    with unit_of_work() as session:
+        reference = ReferenceService(session)
+        offices, checkpoints = reference.load_shipped_audited(CLI_ACTOR)
+        regions = reference.regions_added
+    if offices or checkpoints or regions:
+        out.print(
+            f"reference data: added {offices} offices, {checkpoints} checkpoints, "
+            f"{regions} regencies"
+        )
+    else:
+        out.print("reference data: up to date")
+
+
 @app.command()
 @friendly
 def upgrade(revision: str = typer.Argument("heads", help="Target revision.")) -> None:
-    """Apply migrations up to the newest (or REVISION)."""
+    """Apply migrations up to the newest (or REVISION), then load the shipped reference data
+    (offices, checkpoints; idempotent) when the schema is current."""
     eng = engine()
     migrate.upgrade(eng, revision)
-    out.print(f"database at {', '.join(migrate.current(eng)) or 'base'}")
+    now = migrate.current(eng)
+    out.print(f"database at {', '.join(now) or 'base'}")
+    if set(now) == set(migrate.heads()):
+        load_reference()
 
 
 @app.command()

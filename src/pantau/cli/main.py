@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from pantau import __version__, migrate
-from pantau.cli import audit, db, keys, queue, sticker, user
+from pantau.cli import audit, db, keys, queue, reference, sticker, user
 from pantau.cli import seed as seed_cli
 from pantau.cli.common import engine, fail, friendly, make_friendly, out, settings, unit_of_work
 
@@ -18,6 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(reference.app, name="reference")
 app.add_typer(user.app, name="user")
 app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
@@ -112,12 +113,18 @@ def demo(
     port: int = typer.Option(None, help="Port to serve on."),
 ) -> None:
     """Migrate, load reference and demo data (idempotent), print the demo accounts, then serve."""
+    s = settings()
+    if s.environment == "production":
+        fail(
+            "`pantau demo` does not run with PANTAU_ENVIRONMENT=production: it makes accounts "
+            "with a published password. Install with `pantau db upgrade` and `pantau user create` "
+            "(README, Production install)."
+        )
     if ctx.invoked_subcommand is not None:
         return
     from pantau.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
     from pantau.keys import pii_cipher
 
-    s = settings()
     migrate.upgrade(engine(s))
     with unit_of_work(s) as session:
         created = load_demo(session, s, pii_cipher(s))

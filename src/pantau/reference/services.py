@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from pantau.audit.services import Actor, record_event
 from pantau.reference.models import Checkpoint, Office
 from pantau.reference.regions import load_regions
 
@@ -50,6 +51,23 @@ class ReferenceService:
         # Regencies and offices' working areas over them (none when boundaries are not installed).
         self.regions_added = load_regions(self.session)
         return len(added_o), len(added_c)
+
+    def load_shipped_audited(self, actor: Actor) -> tuple[int, int]:
+        """`load_shipped`, with an audit event when anything was added (production installs load
+        the reference data through `pantau db upgrade` / `pantau reference load`)."""
+        offices, checkpoints = self.load_shipped()
+        if offices or checkpoints or self.regions_added:
+            record_event(
+                self.session,
+                "reference:shipped:load",
+                actor=actor,
+                details={
+                    "offices": offices,
+                    "checkpoints": checkpoints,
+                    "regions": self.regions_added,
+                },
+            )
+        return offices, checkpoints
 
     def office(self, code: str) -> Office | None:
         return self.session.get(Office, code.upper())
