@@ -19,6 +19,7 @@ from pantau.audit.services import Actor
 from pantau.config import Settings
 from pantau.errors import PantauError
 from pantau.i18n import LANGUAGE_NAMES, pick_language, translator
+from pantau.policy import Policy, policy_for
 
 SESSION_COOKIE = "pantau_session"
 LANG_COOKIE = "lang"
@@ -126,6 +127,9 @@ def _session_from_request(request: Request, accounts: AccountService) -> Officer
         row = accounts.resolve_session(auth[7:].strip(), kind=("api", "device"))
     elif cookie := request.cookies.get(SESSION_COOKIE):
         row = accounts.resolve_session(cookie, kind="web")
+        # The browser sends a cookie by itself, also on a request another site starts: a change
+        # made with it needs the page's CSRF token too (pages check it; the API in api_officer).
+        request.state.by_cookie = row is not None
     request.state.officer_session = row
     request.state.viewer = Viewer.of(row) if row else None
     return row
@@ -136,11 +140,41 @@ def optional_officer(request: Request, accounts: AccountsDep) -> Officer | None:
     return row.officer if row else None
 
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def declared_policy(request: Request) -> Policy | None:
+    """The policy (pantau.policy.POLICIES) of the route this request matched."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    return policy_for(request.method, path) if isinstance(path, str) else None
+
+
+def _check_policy(request: Request, officer: Officer) -> None:
+    """Refuse a role the route's policy does not name; a route with no policy refuses everyone."""
+    policy = declared_policy(request)
+    if policy is None:
+        raise HTTPException(
+            403,
+            detail={
+                "code": "no_policy",
+                "message": "This route declares no access policy (pantau/policy.py).",
+            },
+        )
+    if officer.role not in policy.roles:
+        raise HTTPException(
+            403, detail={"code": "forbidden", "message": "Your role may not do this."}
+        )
+
+
 class LoginRequired(Exception):
     """Raised by console dependencies; the app answers with a redirect to the sign-in page."""
 
 
 def api_officer(request: Request, accounts: AccountsDep) -> Officer:
+    """The JSON API's caller: a bearer token, or the console's session cookie - with the page's
+    CSRF token in `X-CSRF-Token` for anything but a read (else another site's page could make a
+    signed-in officer's browser post to the API)."""
     row = _session_from_request(request, accounts)
     if row is None:
         raise HTTPException(
@@ -148,6 +182,9 @@ def api_officer(request: Request, accounts: AccountsDep) -> Officer:
             detail={"code": "not_signed_in", "message": "Sign in first (Bearer token)."},
             headers={"WWW-Authenticate": "Bearer"},
         )
+    if getattr(request.state, "by_cookie", False) and request.method not in SAFE_METHODS:
+        _check_csrf(request, row)
+    _check_policy(request, row.officer)
     return row.officer
 
 
@@ -171,8 +208,9 @@ def console_officer(
     row = _session_from_request(request, accounts)
     if row is None:
         raise LoginRequired
-    if request.method not in ("GET", "HEAD") and row.kind == "web":
+    if request.method not in SAFE_METHODS and row.kind == "web":
         _check_csrf(request, row)
+    _check_policy(request, row.officer)
     return row.officer
 
 
