@@ -73,6 +73,7 @@ OPERATIONS_MEMBER = _p(OPERATIONS, Scope.MEMBER)
 POLICIES: dict[str, Policy] = {
     # health, sign-in, languages, the console home
     "GET /healthz": PUBLIC,
+    "GET /api/v1/docs": PUBLIC,
     "GET /": PUBLIC,
     "GET /lang/{code}": PUBLIC,
     "GET /login": PUBLIC,
@@ -107,15 +108,14 @@ POLICIES: dict[str, Policy] = {
     "POST /console/arrivals": STAFF_OFFICE,
     "GET /console/people": STAFF_OFFICE,
     "GET /console/people/{person_id}": STAFF_OFFICE,
-    "POST /console/people/{person_id}/purpose": _p(STAFF, Scope.PURPOSE),
     "GET /console/bans": STAFF_NATIONAL,
     "POST /console/bans": STAFF_NATIONAL,
     "GET /console/keys": ADMIN_NATIONAL,
     "POST /console/keys/{code}/rotate": ADMIN_NATIONAL,
     # stickers: the published documents, images of the office's stickers, the scanner's view
-    "GET /api/v1/trust-list": ANY_ACCOUNT,
+    "GET /api/v1/trust-list": PUBLIC,  # certificates and random serials: anyone verifies
     "GET /api/v1/trust-list/root": PUBLIC,
-    "GET /api/v1/status-list": ANY_ACCOUNT,
+    "GET /api/v1/status-list": PUBLIC,
     "GET /api/v1/stickers/sheet.pdf": STAFF_OFFICE,
     "GET /api/v1/stickers/{serial}.{fmt}": STAFF_OFFICE,
     "GET /api/v1/stickers/{serial}/view": _p(SCANNING, Scope.HOLDER),
@@ -220,6 +220,8 @@ POLICIES: dict[str, Policy] = {
     "GET /scan/": PUBLIC,
     "GET /scan/sw.js": PUBLIC,
     "GET /scan/manifest.webmanifest": PUBLIC,
+    "GET /verifikasi": PUBLIC,  # the public sticker verifier
+    "GET /verify": PUBLIC,
 }
 
 
