@@ -34,9 +34,11 @@ from pantau.audit.services import Actor
 from pantau.config import Settings
 from pantau.db import make_engine, start_embedded
 from pantau.errors import PantauError
-from pantau.notify import NullNotifier
+from pantau.notifications.notify import NullNotifier
 from pantau.pii import KeyRing, PiiCipher
-from pantau.queue.lottery import run_draw
+from pantau.queue.booking.lottery import run_draw
+from pantau.queue.booking.nik import make_nik
+from pantau.queue.booking.services import BookingService, Choice
 from pantau.queue.models import (
     ACTIVE,
     SEATED,
@@ -47,9 +49,7 @@ from pantau.queue.models import (
     QueueSlot,
     ServiceKind,
 )
-from pantau.queue.nik import make_nik
 from pantau.queue.privacy import Citizen
-from pantau.queue.services import BookingService, Choice
 from pantau.queue.settings import QueueSettings
 from pantau.reference.services import ReferenceService
 

@@ -27,11 +27,11 @@ from pantau import migrate
 from pantau.accounts.models import Officer
 from pantau.config import Settings
 from pantau.db import make_engine, start_embedded
-from pantau.demo import demo_account
+from pantau.demo.load import demo_account
 from pantau.reference.geo import INDONESIA_BOX
 from pantau.reference.regions import region_index
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerVerifier
+from pantau.stickers.services import DbStickerVerifier
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scans_ingest import make_stickers

@@ -27,11 +27,11 @@ from pantau import migrate
 from pantau.audit.services import Actor
 from pantau.config import Settings
 from pantau.db import make_engine, start_embedded
-from pantau.demo import DEMO_PASSWORD, demo_account, load_demo
+from pantau.demo.load import DEMO_PASSWORD, demo_account, load_demo
 from pantau.keys import pii_cipher
-from pantau.people.factory import people_service
-from pantau.people.models import Permit
 from pantau.people.services import Traveller
+from pantau.stays.models import Permit
+from pantau.wiring import stay_service
 
 ACTOR = Actor("bench", origin="bench")
 
@@ -40,7 +40,7 @@ def make_stickers(engine: sa.Engine, settings: Settings, n: int) -> list[str]:
     cipher = pii_cipher(settings)
     with Session(engine) as s, s.begin():
         load_demo(s, settings, cipher)
-        people = people_service(s, cipher, ACTOR)
+        people = stay_service(s, cipher, ACTOR)
         texts = []
         for i in range(n):
             t = Traveller(

@@ -32,12 +32,13 @@ from pantau.alerts.services import AlertEngine
 from pantau.config import Settings, load_settings
 from pantau.dashboards.services import DashboardService
 from pantau.db import database_url, make_engine, start_embedded
+from pantau.demo.seed import SeedOptions, seed
 from pantau.keys import pii_cipher
 from pantau.maps.services import track
-from pantau.people.models import Person, Stay, StayStatus
+from pantau.people.models import Person
 from pantau.pii import PiiCipher
 from pantau.scans.models import Scan
-from pantau.seed import SeedOptions, seed
+from pantau.stays.models import Stay, StayStatus
 
 TABLES = ("person", "stay", "scan", "alert")
 

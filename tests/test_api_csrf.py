@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from pantau.cases.models import Action
-from pantau.people.models import Stay, StayStatus, Sticker, StickerStatus
+from pantau.stays.models import Stay, StayStatus
+from pantau.stickers.models import Sticker, StickerStatus
 from tests.world import build_world, console
 
 

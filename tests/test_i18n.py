@@ -9,12 +9,13 @@ from pathlib import Path
 from pantau.i18n import catalogue, pick_language, translate
 
 SRC = Path(str(resources.files("pantau")))
+ROUTE_FILES = ("api.py", "pages.py", "public.py")  # the route modules: every word a user reads
 CALL = re.compile(r"""\b_\(\s*(['"])(.+?)\1""")
 
 
 def _msgids() -> set[str]:
     found: set[str] = set()
-    for path in [*SRC.rglob("*.html"), *SRC.rglob("views.py")]:
+    for path in [*SRC.rglob("*.html"), *(p for n in ROUTE_FILES for p in SRC.rglob(n))]:
         found.update(m.group(2) for m in CALL.finditer(path.read_text("utf-8")))
     return found
 

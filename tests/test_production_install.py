@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from pantau.app import create_app
 from pantau.cli.main import app as cli
 from pantau.config import load_settings
-from pantau.demo import DEMO_ACCOUNTS
+from pantau.demo.load import DEMO_ACCOUNTS
 from tests.browser.conftest import _free_port
 
 runner = CliRunner()

@@ -19,15 +19,17 @@ from pantau.accounts.models import Officer, Role
 from pantau.accounts.services import AccountService
 from pantau.alerts.models import Alert
 from pantau.audit.services import Actor
-from pantau.cases.models import Action, Case, Report, ReportPhoto
-from pantau.cases.operations import Operation
+from pantau.cases.models import Action, Case
 from pantau.cases.services import ActionService, CaseService
-from pantau.people.factory import people_service
-from pantau.people.models import Permit, Stay, Sticker
+from pantau.operations.models import Operation
 from pantau.people.services import Traveller
 from pantau.pii import PiiCipher
+from pantau.reports.models import Report, ReportPhoto
+from pantau.stays.models import Permit, Stay
 from pantau.stickers.keys import KeyService
+from pantau.stickers.models import Sticker
 from pantau.web import SESSION_COOKIE
+from pantau.wiring import stay_service
 from tests.factories import PASSWORD, TEST_ACTOR
 
 CHECKPOINT = {"NGR": "DPS", "MDN": "KNO", "SHA": "CGK"}
@@ -85,7 +87,7 @@ def arrive(
     db: Session, cipher: PiiCipher, office: str, surname: str, number: str, nationality: str = "AUS"
 ) -> tuple[Stay, Sticker]:
     actor = Actor("test", origin="test")
-    out = people_service(db, cipher, actor).register_arrival(
+    out = stay_service(db, cipher, actor).register_arrival(
         Traveller(
             surname,
             "ALEX",

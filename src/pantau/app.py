@@ -24,31 +24,45 @@ from pantau.web import LoginRequired, api_language, render
 
 log = logging.getLogger(__name__)
 
-# Domain packages whose `views.py` holds `router` (and optionally `NAV`, a list of NavItem).
-# A new domain adds one line here.
-VIEW_MODULES = [
+# Route modules, each holding `router` (and optionally `NAV`, a list of NavItem, and `setup(app)`).
+# Per domain package: `api.py` = JSON API routes, `pages.py` = console pages, `public.py` = public
+# pages. The order is the console menu's order. A new route module adds one line here.
+ROUTE_MODULES = [
     "pantau.health",
-    "pantau.accounts.views",
-    "pantau.reference.views",
-    "pantau.audit.views",
-    "pantau.people.views",
+    "pantau.accounts.pages",
+    "pantau.accounts.api",
+    "pantau.reference.api",
+    "pantau.reference.pages",
+    "pantau.audit.pages",
+    "pantau.stays.api",
+    "pantau.bans.api",
+    "pantau.stays.pages",
     "pantau.people.pages",
-    "pantau.stickers.views",
-    "pantau.scans.views",
-    "pantau.alerts.views",
-    "pantau.notifications.views",
-    "pantau.maps.views",
-    "pantau.dashboards.views",
-    "pantau.cases.public",
-    "pantau.cases.views",
+    "pantau.bans.pages",
+    "pantau.stickers.pages",
+    "pantau.stickers.api",
+    "pantau.scans.api",
+    "pantau.alerts.api",
+    "pantau.alerts.pages",
+    "pantau.notifications.api",
+    "pantau.notifications.pages",
+    "pantau.maps.api",
+    "pantau.maps.pages",
+    "pantau.dashboards.pages",
+    "pantau.dashboards.api",
+    "pantau.reports.public",
+    "pantau.cases.api",
     "pantau.cases.pages",
-    "pantau.cases.operations",
-    "pantau.cases.operation_pages",
-    "pantau.queue.views",
-    "pantau.queue.desk_views",
-    "pantau.queue.api",
-    "pantau.scanner.views",
-    "pantau.scanner.verifier",
+    "pantau.statistics.api",
+    "pantau.statistics.pages",
+    "pantau.operations.api",
+    "pantau.operations.pages",
+    "pantau.queue.booking.public",
+    "pantau.queue.desk.pages",
+    "pantau.queue.offices.pages",
+    "pantau.queue.booking.api",
+    "pantau.scanner.pages",
+    "pantau.scanner.public",
 ]
 
 
@@ -89,7 +103,7 @@ def create_app(
     # Called after scans are stored (alert rules plug in here); each runs isolated.
     app.state.scan_hooks = []
     app.mount("/static", StaticFiles(directory=str(_package_dir("static"))), name="static")
-    for module_name in VIEW_MODULES:
+    for module_name in ROUTE_MODULES:
         module = importlib.import_module(module_name)
         app.include_router(module.router)
         app.state.nav.extend(getattr(module, "NAV", []))

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -141,3 +142,8 @@ def database_answers(engine: Engine) -> bool:
     except sa.exc.SQLAlchemyError:
         return False
     return True
+
+
+def str_enum(cls: type[StrEnum], name: str) -> sa.Enum:
+    """A PostgreSQL enum type storing a StrEnum's values (not its member names)."""
+    return sa.Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])

@@ -6,20 +6,12 @@ from pantau.accounts.models import Officer, OfficerSession
 from pantau.alerts.geofence import Geofence
 from pantau.alerts.models import Alert
 from pantau.audit.models import AuditEvent
-from pantau.cases.models import Action, Case, CaseEntry, Report, ReportPhoto
-from pantau.cases.operations import Operation
+from pantau.bans.models import BanEntry
+from pantau.cases.models import Action, Case, CaseEntry
 from pantau.db import Base
-from pantau.notifications.models import NotificationChannel, NotificationDelivery
-from pantau.notify import Notification
-from pantau.people.models import (
-    BanEntry,
-    Passport,
-    Person,
-    Refusal,
-    StatusChange,
-    Stay,
-    Sticker,
-)
+from pantau.notifications.models import Notification, NotificationChannel, NotificationDelivery
+from pantau.operations.models import Operation
+from pantau.people.models import Passport, Person
 from pantau.queue.models import (
     Booking,
     QueueClosure,
@@ -33,8 +25,10 @@ from pantau.queue.models import (
 )
 from pantau.ratelimit import RateLimitHit
 from pantau.reference.models import Checkpoint, Office, OfficeRegion, Region
+from pantau.reports.models import Report, ReportPhoto
 from pantau.scans.models import Scan
-from pantau.stickers.models import SigningKey
+from pantau.stays.models import Refusal, Stay
+from pantau.stickers.models import SigningKey, StatusChange, Sticker
 
 __all__ = [
     "Action",

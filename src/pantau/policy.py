@@ -256,9 +256,9 @@ def person_offices(session: Session, person_id: uuid.UUID) -> set[str]:
     """
     from pantau.alerts.models import Alert
     from pantau.cases.models import Action, Case, CaseEntry
-    from pantau.people.models import Stay
     from pantau.reference.models import OfficeRegion
     from pantau.scans.models import Scan
+    from pantau.stays.models import Stay
 
     since = utcnow() - timedelta(days=SIGHTING_DAYS)
     parts: list[sa.Select[Any]] = [

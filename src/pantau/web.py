@@ -32,7 +32,7 @@ class NavItem:
     roles: frozenset[Role]
 
 
-# Console navigation; domain packages add their entries in their `views.py` at import time of the
+# Console navigation; domain packages add their entries in their `pages.py` at import time of the
 # app factory (create_app), in the order they are registered.
 @dataclass(frozen=True, slots=True)
 class Viewer:

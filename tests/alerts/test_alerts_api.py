@@ -6,16 +6,16 @@ import time
 from datetime import UTC, date, datetime
 
 from pantau.alerts.services import AlertEngine
-from pantau.people.factory import people_service
-from pantau.people.models import Permit
 from pantau.people.services import Traveller
+from pantau.stays.models import Permit
 from pantau.stickers.keys import KeyService
+from pantau.wiring import stay_service
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
 
 def test_list_filter_and_resolve(app_client, db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
-    people = people_service(db, cipher, TEST_ACTOR)
+    people = stay_service(db, cipher, TEST_ACTOR)
     t = Traveller("ROE", "JANE", "CAN", date(1979, 2, 3), "F", "C1234567", "P", "CAN", None)
     out = people.register_arrival(
         t,

@@ -13,13 +13,13 @@ from pantau.alerts.models import Alert
 from pantau.alerts.rules import ImpossibleTravelRule, OverstayRule, RuleContext
 from pantau.alerts.services import AlertEngine, AlertService
 from pantau.errors import PantauError
-from pantau.people.factory import people_service
-from pantau.people.models import Permit
 from pantau.people.services import Traveller
 from pantau.scans.models import Scan
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerVerifier
+from pantau.stays.models import Permit
 from pantau.stickers.keys import KeyService
+from pantau.stickers.services import DbStickerVerifier
+from pantau.wiring import stay_service
 from tests.factories import TEST_ACTOR, make_account
 
 TZ = {"DPS": ("WITA", 8), "CGK": ("WIB", 7), "DJJ": ("WIT", 9)}
@@ -29,7 +29,7 @@ TZ = {"DPS": ("WITA", 8), "CGK": ("WIB", 7), "DJJ": ("WIT", 9)}
 def world(db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS", "CGK", "DJJ", "KNO"], actor=TEST_ACTOR)
     officer = make_account(accounts, "petugas.x", office="NGR").officer
-    people = people_service(db, cipher, TEST_ACTOR)
+    people = stay_service(db, cipher, TEST_ACTOR)
     engine = AlertEngine(db, cipher=cipher)
     scans = ScanService(
         db, verifier=DbStickerVerifier(db), hooks=[lambda s, rows: engine.on_scans(rows)]
@@ -131,13 +131,13 @@ def test_copied_sticker_in_medan_and_denpasar_raises_one_alert_at_the_right_offi
 
 def test_revoked_and_departed_stickers_seen(world, cipher):
     out = world["arrive"](arrived=datetime.now(UTC) - timedelta(days=2), n=2)
-    people = people_service(world["db"], cipher, TEST_ACTOR)
+    people = stay_service(world["db"], cipher, TEST_ACTOR)
     people.depart(out.stay, checkpoint_code="CGK", actor=TEST_ACTOR)
     res = world["scan"](out, datetime.now(UTC), -8.65, 115.21)
     assert res.verdict == "departed"
     assert len(alerts(world["db"], "seen-after-departure")) == 1
     other = world["arrive"](arrived=datetime.now(UTC) - timedelta(days=2), n=3)
-    people.revoke_sticker(other.sticker, reason="deported", actor=TEST_ACTOR)
+    people.stickers.revoke(other.sticker, reason="deported", actor=TEST_ACTOR)
     world["scan"](other, datetime.now(UTC), -8.65, 115.21)
     assert len(alerts(world["db"], "revoked-sticker-seen")) == 1
 

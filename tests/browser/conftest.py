@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pantau.app import create_app
 from pantau.db import make_engine
-from pantau.demo import load_demo
+from pantau.demo.load import load_demo
 from tests.conftest import Server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

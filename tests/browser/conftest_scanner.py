@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from PIL import Image, ImageDraw
 
-from pantau.demo import DEMO_PASSWORD, demo_account
+from pantau.demo.load import DEMO_PASSWORD, demo_account
 from pantau.people.mrz import build_td3
 from pantau.stickers import render
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS

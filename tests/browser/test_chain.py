@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from PIL import Image
 
 from pantau.cases.models import Action
-from pantau.demo import DEMO_PASSWORD, demo_account
-from pantau.people.models import Person, Refusal, Stay
+from pantau.demo.load import DEMO_PASSWORD, demo_account
+from pantau.people.models import Person
 from pantau.people.services import SURNAME
+from pantau.stays.models import Refusal, Stay
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.conftest_scanner import otp_for, phone_context, sign_in_app, write_mjpeg
 
@@ -243,7 +244,7 @@ def test_report_to_deportation_in_the_browser(
 def test_bad_reports_in_the_browser_keep_the_form_and_say_why(live_server, chromium, tmp_path):
     """A file that is not an image, and a place abroad: the page says what is wrong, keeps what was
     typed, and nothing is stored."""
-    from pantau.cases.models import Report
+    from pantau.reports.models import Report
 
     with live_server.factory() as s:
         before = s.scalar(sa.select(sa.func.count()).select_from(Report))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyotp
 
-from pantau.demo import DEMO_PASSWORD, demo_account
+from pantau.demo.load import DEMO_PASSWORD, demo_account
 
 
 def sign_in(page, base, username):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import zxingcpp
 from PIL import Image
 
-from pantau.notify import read_outbox
+from pantau.notifications.notify import read_outbox
 from pantau.queue.models import Booking
 from tests.queue.conftest import citizen
 

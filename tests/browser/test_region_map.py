@@ -55,8 +55,9 @@ def test_officer_ties_a_kitas_to_a_regency_in_the_console(live_server, page, log
 
     import sqlalchemy as sa
 
-    from pantau.people.models import Stay, Sticker
     from pantau.people.mrz import build_td3
+    from pantau.stays.models import Stay
+    from pantau.stickers.models import Sticker
 
     login("petugas.ngr")
     page.goto(f"{live_server.url}/console/arrivals")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pantau.demo import DEMO_PASSWORD
+from pantau.demo.load import DEMO_PASSWORD
 from tests.browser import conftest_scanner
 from tests.browser.conftest_scanner import KUTA, STICKERS, sign_in_app
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from pantau.people.models import StatusChange, Sticker, StickerStatus
+from pantau.stickers.models import StatusChange, Sticker, StickerStatus
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.conftest_scanner import api_token, issue, write_mjpeg
 

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PIL import Image
 
-from pantau.cases import proof
 from pantau.people.mrz import build_td3
 from pantau.reference.regions import region_index
+from pantau.reports import proof
 from pantau.stickers.keys import KeyService
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
@@ -234,7 +234,7 @@ def test_a_proof_is_single_use(small_proof):
 
 
 def test_photos_are_reencoded_without_metadata(db, cipher):
-    from pantau.cases.reports import reencode
+    from pantau.reports.services import reencode
 
     jpeg, w, h = reencode(photo_bytes("JPEG"))
     assert (w, h) == (64, 48) and b"SecretCam" not in jpeg and jpeg[:2] == b"\xff\xd8"

@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from pantau.alerts.models import Alert
 from pantau.dashboards.services import DashboardService
-from pantau.people.models import Person, Refusal, Stay, StayStatus
+from pantau.demo.seed import SeedOptions, seed_in_session
+from pantau.people.models import Person
 from pantau.scans.models import Scan
-from pantau.seed import SeedOptions, seed_in_session
+from pantau.stays.models import Refusal, Stay, StayStatus
 from tests.factories import PASSWORD, make_account
 
 

@@ -6,19 +6,19 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 from pantau.maps.services import cell_size, clustered_scans, track
-from pantau.people.factory import people_service
-from pantau.people.models import Permit
 from pantau.people.services import Traveller
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerVerifier
+from pantau.stays.models import Permit
 from pantau.stickers.keys import KeyService
+from pantau.stickers.services import DbStickerVerifier
+from pantau.wiring import stay_service
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
 
 def test_points_cluster_by_zoom_and_filter(db, accounts, cipher, app_client):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     officer = make_account(accounts, "petugas.ngr", office="NGR")
-    people = people_service(db, cipher, TEST_ACTOR)
+    people = stay_service(db, cipher, TEST_ACTOR)
     t = Traveller("TAN", "AH KOW", "SGP", date(1970, 7, 7), "M", "K1234567", "P", "SGP", None)
     out = people.register_arrival(
         t,

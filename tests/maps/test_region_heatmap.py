@@ -6,19 +6,19 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from pantau.people.factory import people_service
-from pantau.people.models import Permit
 from pantau.people.services import Traveller
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerVerifier
+from pantau.stays.models import Permit
 from pantau.stickers.keys import KeyService
+from pantau.stickers.services import DbStickerVerifier
+from pantau.wiring import stay_service
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
 
 def test_counts_per_regency_filtered_and_boundaries_served(db, accounts, cipher, app_client):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     officer = make_account(accounts, "spv.heat", office="PST", role="supervisor")
-    people = people_service(db, cipher, TEST_ACTOR)
+    people = stay_service(db, cipher, TEST_ACTOR)
     stickers = []
     for i, nat in enumerate(["SGP", "AUS"]):
         t = Traveller("TAN", f"P{i}", nat, date(1970, 7, 7), "M", f"K{i}234567", "P", nat, None)

@@ -18,9 +18,9 @@ from pantau.alerts.models import Alert
 from pantau.alerts.rules import Draft
 from pantau.alerts.services import AlertEngine, AlertService
 from pantau.app import create_app
-from pantau.notifications.models import NotificationDelivery
+from pantau.notifications.models import Notification, NotificationDelivery
+from pantau.notifications.notify import Message, OutboxNotifier
 from pantau.notifications.services import ChannelInput, ChannelService
-from pantau.notify import Message, Notification, OutboxNotifier
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 from tests.notifications.conftest import World, free_port
 

@@ -8,12 +8,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pantau.notify import Message
-from pantau.queue.demo import add_office
+from pantau.demo.queue import add_office
+from pantau.notifications.notify import Message
+from pantau.queue.booking.nik import make_nik
+from pantau.queue.booking.services import BookingService, Choice
 from pantau.queue.models import QueueSession
-from pantau.queue.nik import make_nik
 from pantau.queue.privacy import Citizen
-from pantau.queue.services import BookingService, Choice
 from pantau.queue.settings import QueueSettings
 from tests.factories import TEST_ACTOR
 

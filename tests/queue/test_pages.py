@@ -10,8 +10,8 @@ import pytest
 
 from pantau.app import create_app
 from pantau.db import utcnow
-from pantau.notify import read_outbox
-from pantau.queue.availability import office_availability
+from pantau.notifications.notify import read_outbox
+from pantau.queue.offices.availability import office_availability
 from pantau.queue.settings import QueueSettings
 from tests.queue.conftest import citizen
 

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from pantau.db import make_engine
-from pantau.notify import OutboxNotifier
-from pantau.queue.checks import normalise_phone
-from pantau.queue.demo import add_office
+from pantau.demo.queue import add_office
+from pantau.notifications.notify import OutboxNotifier
+from pantau.queue.booking.checks import normalise_phone
+from pantau.queue.booking.services import BookingService, Choice
 from pantau.queue.models import QueueSession, ServiceKind
 from pantau.queue.privacy import opened
-from pantau.queue.services import BookingService, Choice
 from pantau.queue.settings import QueueSettings
 from pantau.queue.sweep import sweep
 from pantau.reference.services import ReferenceService

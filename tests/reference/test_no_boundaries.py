@@ -16,7 +16,7 @@ from pantau.alerts.services import AlertEngine
 from pantau.reference import boundaries, regions
 from pantau.scans.models import Scan
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerVerifier
+from pantau.stickers.services import DbStickerVerifier
 from tests.factories import make_account
 
 

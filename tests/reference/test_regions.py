@@ -18,7 +18,7 @@ from pantau.reference.regions import region_index
 from pantau.reference.services import ReferenceService
 from pantau.scans.models import Scan
 from pantau.scans.services import ScanService
-from pantau.stickers.issue import DbStickerVerifier
+from pantau.stickers.services import DbStickerVerifier
 from tests.factories import make_account
 
 KUTA = (-8.7220, 115.1720)  # Kabupaten Badung, by Ngurah Rai airport

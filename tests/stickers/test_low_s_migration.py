@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from pantau.people.models import Sticker
+from pantau.stickers.models import Sticker
 from pantau.stickers.vectors import high_s_twin
 from pantau.stickers.verify import verify_token
 from tests.people.test_arrivals_api import arrive, officer_headers, trust_and_status  # noqa: F401

@@ -11,9 +11,9 @@ from datetime import datetime
 import pytest
 from cryptography import x509
 
-from pantau.people.models import StatusChange
 from pantau.stickers.documents import StatusCache, TrustList
 from pantau.stickers.keys import KeyService
+from pantau.stickers.models import StatusChange
 from pantau.stickers.published import PERIOD_SECONDS, period_start
 from tests.factories import TEST_ACTOR
 from tests.people.test_arrivals_api import arrive, officer_headers  # noqa: F401 (fixture)

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from pantau.cli.main import app
 from pantau.db import make_engine
-from pantau.people.models import Sticker
 from pantau.stickers import render
+from pantau.stickers.models import Sticker
 
 runner = CliRunner()
 

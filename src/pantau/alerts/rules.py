@@ -17,13 +17,15 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pantau.people.models import BanEntry, Person, Stay, StayStatus
-from pantau.people.stay_rules import StayRules, overstay
+from pantau.bans.models import BanEntry
+from pantau.people.models import Person
 from pantau.pii import PiiCipher
 from pantau.reference.geo import distance_km
 from pantau.reference.models import ZONES, Office
 from pantau.reference.regions import region_index
 from pantau.scans.models import Scan
+from pantau.stays.models import Stay, StayStatus
+from pantau.stays.rules import StayRules, overstay
 
 
 @dataclass

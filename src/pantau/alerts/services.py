@@ -18,11 +18,11 @@ from pantau.audit.services import Actor, record_event
 from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.notifications.services import alert_stored
-from pantau.people.models import Stay
 from pantau.pii import PiiCipher
 from pantau.reference.geo import nearest_office
 from pantau.reference.regions import locate, office_for_region, region_index
 from pantau.scans.models import Scan
+from pantau.stays.models import Stay
 
 log = logging.getLogger(__name__)
 DATA_CENTRE = "PST"

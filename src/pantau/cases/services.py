@@ -12,14 +12,17 @@ from sqlalchemy.orm import Session
 from pantau.accounts.models import Officer, Role
 from pantau.alerts.models import Alert
 from pantau.audit.services import Actor, record_event
-from pantau.cases.models import CASE_FLOW, Action, Case, CaseEntry, Report
+from pantau.bans.services import BanInput, BanService
+from pantau.cases.models import CASE_FLOW, Action, Case, CaseEntry
 from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
-from pantau.people.bans import BanInput, BanService
-from pantau.people.factory import people_service
-from pantau.people.models import Person, Stay, StayStatus, Sticker
+from pantau.people.models import Person
 from pantau.people.services import GIVEN, SURNAME
 from pantau.pii import PiiCipher
+from pantau.reports.models import Report
+from pantau.stays.models import Stay, StayStatus
+from pantau.stickers.models import Sticker
+from pantau.stickers.services import StickerService
 
 SERIOUS = {"deportation", "entry-ban", "permit-cancellation"}  # need a second officer
 BAN_YEARS_AFTER_DEPORTATION = 6  # proposed length; the approving officer may change it
@@ -336,14 +339,14 @@ class ActionService:
         return action
 
     def _execute(self, action: Action, actor: Actor) -> None:
-        people = people_service(self.session, self.cipher, actor)
+        stickers = StickerService(self.session)
         stay = self.session.get(Stay, action.stay_id) if action.stay_id else None
         if action.kind in ("deportation", "permit-cancellation") and stay is not None:
             if stay.status is StayStatus.ACTIVE:
                 stay.status = StayStatus.CANCELLED
                 stay.departed_at = utcnow() if action.kind == "deportation" else None
             for sticker in stay.stickers:
-                people.revoke_sticker(sticker, reason=action.kind, actor=actor)
+                stickers.revoke(sticker, reason=action.kind, actor=actor)
         if action.kind == "deportation":
             self.session.add(
                 Action(

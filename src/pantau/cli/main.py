@@ -122,7 +122,7 @@ def demo(
         )
     if ctx.invoked_subcommand is not None:
         return
-    from pantau.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+    from pantau.demo.load import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
     from pantau.keys import pii_cipher
 
     migrate.upgrade(engine(s))
@@ -149,7 +149,7 @@ def demo(
 def demo_otp(username: str = typer.Argument(..., help="A demo account.")) -> None:
     """Print the current one-time code of a demo account (demo accounts only)."""
     from pantau.accounts.services import AccountService
-    from pantau.demo import current_code
+    from pantau.demo.load import current_code
     from pantau.keys import pii_cipher
 
     s = settings()
@@ -165,7 +165,7 @@ def demo_otp(username: str = typer.Argument(..., help="A demo account.")) -> Non
 @demo_app.command("enrol")
 def demo_enrol() -> None:
     """Print the otpauth:// URIs of the demo accounts' second factors."""
-    from pantau.demo import DEMO_ACCOUNTS, otpauth_uri
+    from pantau.demo.load import DEMO_ACCOUNTS, otpauth_uri
 
     for acc in DEMO_ACCOUNTS:
         if acc.role.second_factor_required:

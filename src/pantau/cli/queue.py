@@ -36,7 +36,7 @@ def outbox_command(
 ) -> None:
     """Print the newest SMS and e-mail messages waiting in the outbox (demo and development)."""
     from pantau.keys import pii_cipher
-    from pantau.notify import read_outbox
+    from pantau.notifications.notify import read_outbox
 
     s = settings()
     if s.environment == "production":

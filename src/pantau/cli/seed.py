@@ -34,9 +34,9 @@ def seed(
     """Add synthetic arrivals along the popular routes, with hotel check-ins, TIMPORA and officer
     checks, overstays, copied stickers and refused banned persons. Running it again ADDS more
     people (it never replaces what is there)."""
+    from pantau.demo.seed import SeedOptions
+    from pantau.demo.seed import seed as run_seed
     from pantau.keys import pii_cipher
-    from pantau.seed import SeedOptions
-    from pantau.seed import seed as run_seed
 
     s = settings()
     eng = engine(s)

@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from pantau.accounts.models import Officer, Role
 from pantau.alerts.models import Alert
 from pantau.db import utcnow
-from pantau.people.models import Person, Refusal, Stay, StayStatus
+from pantau.people.models import Person
 from pantau.reference.models import Checkpoint, Region
 from pantau.scans.models import Scan
+from pantau.stays.models import Refusal, Stay, StayStatus
 
 DAY_ZONE = "Asia/Jakarta"
 DIMENSIONS = ("nationality", "permit", "office", "province")

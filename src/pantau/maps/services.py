@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
 
-from pantau.people.models import Person, Stay
+from pantau.people.models import Person
 from pantau.reference.regions import region_index
 from pantau.scans.models import Scan
+from pantau.stays.models import Stay
 
 # Grid cell size in degrees by map zoom: about 60 cells across the view at any zoom.
 MIN_CELL, MAX_CELL = 0.002, 2.0

@@ -32,9 +32,8 @@ from pantau.accounts.services import SecretCipher
 from pantau.alerts.models import OPEN_STATES, Alert
 from pantau.config import Settings
 from pantau.db import utcnow
-from pantau.notifications.models import NotificationChannel, NotificationDelivery
+from pantau.notifications.models import Notification, NotificationChannel, NotificationDelivery
 from pantau.notifications.services import SECRET_CONTEXT
-from pantau.notify import Notification
 
 log = logging.getLogger(__name__)
 MAX_ERROR = 500

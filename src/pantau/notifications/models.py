@@ -74,3 +74,22 @@ class NotificationDelivery(Base):
         sa.UniqueConstraint("channel_id", "alert_id", "event", "severity"),
         sa.Index("ix_notification_delivery_channel_recent", "channel_id", "created_at"),
     )
+
+
+class Notification(Base):
+    __tablename__ = "notification"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid7)
+    channel: Mapped[str] = mapped_column(sa.String(8))
+    purpose: Mapped[str] = mapped_column(sa.String(40))  # e.g. queue:otp, queue:booked
+    recipient_hash: Mapped[bytes] = mapped_column(sa.LargeBinary(32), index=True)
+    recipient: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    subject: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    body: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    # E-mail delivery (pantau.notifications.delivery): tries so far and the last failure.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    __table_args__ = (sa.CheckConstraint("channel IN ('sms','email')", name="channel"),)

@@ -20,7 +20,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pantau.db import Base, utcnow, uuid7
+from pantau.db import Base, str_enum, utcnow, uuid7
 
 
 class ServiceKind(StrEnum):
@@ -60,10 +60,6 @@ FINISHED = (
     BookingStatus.LOST,
     BookingStatus.EXPIRED,
 )
-
-
-def _enum(cls: type[StrEnum], name: str) -> sa.Enum:
-    return sa.Enum(cls, name=name, values_callable=lambda e: [m.value for m in e])
 
 
 def _in(column: str, values: tuple[StrEnum, ...]) -> str:
@@ -119,7 +115,7 @@ class QueueQuota(Base):
         sa.ForeignKey("queue_session.id", ondelete="CASCADE"), primary_key=True
     )
     service: Mapped[ServiceKind] = mapped_column(
-        _enum(ServiceKind, "queue_service"), primary_key=True
+        str_enum(ServiceKind, "queue_service"), primary_key=True
     )
     regular: Mapped[int] = mapped_column(default=0)
     priority: Mapped[int] = mapped_column(default=0)
@@ -165,7 +161,7 @@ class QueueSlot(Base):
     office_code: Mapped[str] = mapped_column(sa.ForeignKey("office.code"))
     day: Mapped[date]
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("queue_session.id"))
-    service: Mapped[ServiceKind] = mapped_column(_enum(ServiceKind, "queue_service"))
+    service: Mapped[ServiceKind] = mapped_column(str_enum(ServiceKind, "queue_service"))
     priority: Mapped[bool] = mapped_column(default=False)
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -190,11 +186,11 @@ class Booking(Base):
     __tablename__ = "queue_booking"
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid7)
-    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus, "queue_booking_status"))
+    status: Mapped[BookingStatus] = mapped_column(str_enum(BookingStatus, "queue_booking_status"))
     office_code: Mapped[str] = mapped_column(sa.ForeignKey("office.code"))
     day: Mapped[date]
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("queue_session.id"))
-    service: Mapped[ServiceKind] = mapped_column(_enum(ServiceKind, "queue_service"))
+    service: Mapped[ServiceKind] = mapped_column(str_enum(ServiceKind, "queue_service"))
     priority: Mapped[bool] = mapped_column(default=False)
     priority_reason: Mapped[str | None] = mapped_column(sa.String(16))
     flexible: Mapped[bool] = mapped_column(default=True)  # another session that day will do
@@ -258,7 +254,7 @@ class QueueCounter(Base):
     office_code: Mapped[str] = mapped_column(sa.ForeignKey("office.code"), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
     service: Mapped[ServiceKind] = mapped_column(
-        _enum(ServiceKind, "queue_service"), primary_key=True
+        str_enum(ServiceKind, "queue_service"), primary_key=True
     )
     last: Mapped[int] = mapped_column(default=0)
 

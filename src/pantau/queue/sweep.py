@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from pantau import ratelimit
 from pantau.audit.services import SYSTEM, Actor, record_event
-from pantau.notify import OutboxNotifier, purge_outbox
+from pantau.notifications.notify import OutboxNotifier, purge_outbox
 from pantau.pii import PiiCipher
-from pantau.queue.calendar import publish_all
-from pantau.queue.desk import mark_no_shows
-from pantau.queue.lottery import run_due_draws
+from pantau.queue.booking.lottery import run_due_draws
+from pantau.queue.booking.services import BookingService
+from pantau.queue.desk.services import mark_no_shows
+from pantau.queue.offices.calendar import publish_all
 from pantau.queue.privacy import erase_due, expire_unconfirmed, forget_old_strikes
-from pantau.queue.services import BookingService
 from pantau.queue.settings import QueueSettings
 
 

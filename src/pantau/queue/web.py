@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from pantau import ratelimit
 from pantau.audit.services import Actor
 from pantau.config import Settings
-from pantau.notify import OutboxNotifier
-from pantau.queue.desk import DeskService
-from pantau.queue.services import BookingService
+from pantau.notifications.notify import OutboxNotifier
+from pantau.queue.booking.services import BookingService
+from pantau.queue.desk.services import DeskService
 from pantau.queue.settings import QueueSettings
 from pantau.web import client_origin
 

@@ -11,9 +11,9 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -23,29 +23,18 @@ from sqlalchemy.orm import Session, joinedload
 
 from pantau.accounts.models import Officer, Role
 from pantau.db import utcnow
-from pantau.people.models import Stay, StayStatus, Sticker, StickerStatus
 from pantau.reference.models import ZONES, Office
 from pantau.reference.regions import locate_many
 from pantau.scans.models import Scan
 from pantau.scans.schemas import ScanError, ScanIn, ScanResult
+from pantau.stays.models import Stay, StayStatus
+from pantau.stickers.models import Sticker, StickerStatus
+from pantau.stickers.services import StickerVerifier, Verification
 
 log = logging.getLogger(__name__)
 SCANNING_ROLES = frozenset(
     {Role.ADMIN, Role.SUPERVISOR, Role.OFFICER, Role.PARTNER, Role.ACCOMMODATION}
 )
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What the signature check says about a QR text, before the database is consulted."""
-
-    outcome: str  # valid | tampered | unknown-key | revoked-signer | expired | not-pantau
-    serial: str | None = None
-    claims: dict[str, Any] = field(default_factory=dict)
-
-
-class StickerVerifier(Protocol):
-    def verify(self, qr_text: str, *, at: datetime) -> Verification: ...
 
 
 ScanHook = Callable[[Session, Sequence[Scan]], None]

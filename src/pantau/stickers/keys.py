@@ -235,7 +235,7 @@ class KeyService:
     def status_payload(
         self, since: int, *, limit: int = 50_000, issued_at: datetime | None = None
     ) -> dict[str, Any]:
-        from pantau.people.models import StatusChange
+        from pantau.stickers.models import StatusChange
 
         self.root_cert()  # no root, no status list: the clear error
         rows = self.session.scalars(

@@ -1,5 +1,5 @@
 // The scanner's service worker, served as /scan/sw.js (scope /scan/) with the shell list and its
-// version filled in by pantau/scanner/views.py. It keeps the app shell so /scan/ opens with no
+// version filled in by pantau/scanner/pages.py. It keeps the app shell so /scan/ opens with no
 // network, and sends the outbox on Background Sync (Chrome) even when the app is closed.
 // A classic script (module service workers are not everywhere yet), so the small sender below
 // repeats what outbox.js does; both send the same UUIDs and the server stores each scan once.

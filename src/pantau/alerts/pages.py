@@ -1,0 +1,57 @@
+"""Alerts: the API (`GET /api/v1/alerts`, actions) and the office's inbox in the console."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pantau.accounts.models import Officer, Role
+from pantau.alerts.services import AlertService
+from pantau.errors import PantauError
+from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+
+router = APIRouter()
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
+NAV = [NavItem("/console/alerts", "Alerts", STAFF)]
+StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
+
+
+@router.get("/console/alerts", response_class=HTMLResponse, include_in_schema=False)
+def inbox(
+    request: Request,
+    db: SessionDep,
+    officer: StaffPage,
+    status: Annotated[str, Query(pattern="^(active|resolved|dismissed)$")] = "active",
+) -> Response:
+    alerts = AlertService(db).list(officer, status=status)
+    return render(request, "alerts/inbox.html", alerts=alerts, status=status)
+
+
+@router.post("/console/alerts/{alert_id}/{action}", include_in_schema=False)
+def inbox_act(
+    request: Request,
+    alert_id: uuid.UUID,
+    action: str,
+    db: SessionDep,
+    officer: StaffPage,
+    reason: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    try:
+        AlertService(db).act(
+            alert_id, action, officer=officer, actor=actor_of(request, officer), reason=reason
+        )
+    except PantauError as exc:
+        db.rollback()
+        alerts = AlertService(db).list(officer, status="active")
+        return render(
+            request,
+            "alerts/inbox.html",
+            status_code=exc.status,
+            alerts=alerts,
+            status="active",
+            error=exc.message(page_language(request)),
+        )
+    return RedirectResponse("/console/alerts", status_code=303)

@@ -1,0 +1,40 @@
+"""Console page: the live map."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pantau.accounts.models import Officer, Role
+from pantau.reference.services import ReferenceService
+from pantau.stays.models import Permit
+from pantau.web import NavItem, SessionDep, render, require_roles
+
+router = APIRouter()
+
+
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
+
+
+NAV = [NavItem("/console/map", "Map", STAFF)]
+
+
+StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
+
+
+@router.get("/console/map", response_class=HTMLResponse, include_in_schema=False)
+def map_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+    ref = ReferenceService(db)
+    return render(
+        request,
+        "maps/live.html",
+        offices=ref.offices(),
+        permits=list(Permit),
+        checkpoints=checkpoint_points(ref),
+    )
+
+
+def checkpoint_points(ref: ReferenceService) -> list[dict[str, Any]]:
+    return [{"code": c.code, "name": c.name, "lat": c.lat, "lon": c.lon} for c in ref.checkpoints()]

@@ -1,0 +1,69 @@
+"""TIMPORA operations: a planned joint operation (date, area, agencies, partner members, the cases it
+covers) and its results. Partner members see only the operations they are part of, and only what the
+operation needs: its cases' titles, not the people's records."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+
+from pantau.accounts.models import Officer, Role
+from pantau.cases.models import Case
+from pantau.operations.models import Operation
+from pantau.operations.services import (
+    OperationCreate,
+    OperationResult,
+    get_visible,
+    plan,
+    record,
+    visible,
+)
+from pantau.web import SessionDep, actor_of, require_roles
+
+router = APIRouter(tags=["cases"])
+Staff = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))]
+Anyone = Annotated[
+    Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER, Role.PARTNER))
+]
+
+
+def _view(db: Session, op: Operation) -> dict[str, Any]:
+    titles = dict(db.execute(sa.select(Case.id, Case.title).where(Case.id.in_(op.case_ids))).all())
+    return {
+        "id": str(op.id),
+        "name": op.name,
+        "day": op.day.isoformat(),
+        "area": op.area,
+        "agencies": op.agencies,
+        "office": op.office_code,
+        "status": op.status,
+        "cases": [{"id": str(c), "title": titles.get(c, "")} for c in op.case_ids],
+        "members": len(op.members),
+        "results": op.results,
+    }
+
+
+@router.post("/api/v1/operations", status_code=201)
+def plan_operation(
+    request: Request, body: OperationCreate, db: SessionDep, officer: Staff
+) -> dict[str, Any]:
+    return _view(db, plan(db, officer, actor_of(request, officer), body))
+
+
+@router.get("/api/v1/operations")
+def list_operations(db: SessionDep, officer: Anyone) -> list[dict[str, Any]]:
+    """Staff see their office's operations (supervisors all); a TIMPORA partner only those they are
+    a member of."""
+    return [_view(db, op) for op in db.scalars(visible(officer))]
+
+
+@router.post("/api/v1/operations/{op_id}/results")
+def record_results(
+    request: Request, op_id: uuid.UUID, body: OperationResult, db: SessionDep, officer: Staff
+) -> dict[str, Any]:
+    op = get_visible(db, op_id, officer)
+    return _view(db, record(db, op, officer, actor_of(request, officer), body.results))

@@ -1,0 +1,107 @@
+"""Console pages: arrival registration, person search and page, the ban list, signing keys."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pantau.accounts.models import Officer, Role
+from pantau.errors import PantauError
+from pantau.reference.services import ReferenceService
+from pantau.stays.api import request_stay_service
+from pantau.stays.models import Permit
+from pantau.stays.services import traveller_from
+from pantau.stickers.services import pretty_serial
+from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+
+router = APIRouter(include_in_schema=False)
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
+NAV = [NavItem("/console/arrivals", "Arrivals", STAFF)]
+StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
+
+
+def _arrival_ctx(db: SessionDep, officer: Officer) -> dict[str, Any]:
+    ref = ReferenceService(db)
+    mine = [c for c in ref.checkpoints() if c.office_code == officer.office_code]
+    return {
+        "checkpoints": ref.checkpoints(),
+        "default_checkpoint": mine[0].code if mine else "",
+        "permits": list(Permit),
+    }
+
+
+@router.get("/console/arrivals", response_class=HTMLResponse)
+def arrival_form(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+    return render(request, "people/arrival.html", **_arrival_ctx(db, officer), form={})
+
+
+@router.post("/console/arrivals", response_class=HTMLResponse)
+def arrival_submit(
+    request: Request,
+    db: SessionDep,
+    officer: StaffPage,
+    permit: Annotated[str, Form()],
+    checkpoint: Annotated[str, Form(max_length=8)],
+    mrz: Annotated[str, Form(max_length=200)] = "",
+    months: Annotated[str, Form(max_length=3)] = "",
+    match: Annotated[str, Form(max_length=40)] = "",
+    allowed_regions: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    lang = page_language(request)
+    form = {
+        "mrz": mrz,
+        "permit": permit,
+        "checkpoint": checkpoint,
+        "months": months,
+        "allowed_regions": allowed_regions,
+    }
+    ctx = _arrival_ctx(db, officer)
+    actor = actor_of(request, officer)
+    try:
+        traveller = traveller_from(mrz, None)
+        out = request_stay_service(request, db, actor).register_arrival(
+            traveller,
+            permit=Permit(permit),
+            checkpoint_code=checkpoint,
+            actor=actor,
+            months=int(months) if months.isdigit() else None,
+            match=match or None,
+            allowed_regions=allowed_regions.replace(",", " ").split(),
+        )
+    except PantauError as exc:
+        # Nothing half-done stays - except a refusal, which is a record of its own.
+        db.commit() if exc.keep_changes else db.rollback()
+        return render(
+            request,
+            "people/arrival.html",
+            status_code=exc.status,
+            **ctx,
+            form=form,
+            error=exc.message(lang),
+            error_code=exc.code,
+            candidates=exc.extra.get("candidates", []),
+        )
+    except ValueError:
+        return render(
+            request,
+            "people/arrival.html",
+            status_code=422,
+            **ctx,
+            form=form,
+            error="Permit?",
+            error_code="bad_permit",
+        )
+    qr_svg = segno.make(out.sticker.qr_text, error="q").svg_inline(scale=3)
+    return render(
+        request,
+        "people/arrival.html",
+        status_code=201,
+        **ctx,
+        form={},
+        done=out,
+        serial=pretty_serial(out.sticker.serial),
+        qr_svg=qr_svg,
+    )

@@ -1,0 +1,319 @@
+"""Arrival at a checkpoint: identify the person, check the ban list, open the stay, issue the sticker.
+Also extension of a stay and departure.
+
+Collaborators are passed in (STYLE.md 2): the sticker issuer and the stay rules, so that tests and
+other deployments (a hardware key store) can supply their own.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from pantau.audit.services import Actor, record_event
+from pantau.bans.services import BanService
+from pantau.db import utcnow
+from pantau.errors import Conflict, Forbidden, NotFound, PantauError
+from pantau.people.identity import identity_hash, passport_hash
+from pantau.people.models import Passport, Person
+from pantau.people.mrz import parse_mrz
+from pantau.people.services import PeopleService, Traveller
+from pantau.pii import PiiCipher
+from pantau.reference.models import ZONES, Checkpoint, Region
+from pantau.stays.models import Permit, Refusal, Stay, StayStatus
+from pantau.stays.schemas import ManualTraveller
+from pantau.stickers.models import Sticker, StickerStatus
+from pantau.stickers.services import IssuedSticker, StickerService
+
+
+class StickerIssuer(Protocol):
+    def issue(
+        self, *, stay: Stay, traveller: Traveller, checkpoint: Checkpoint
+    ) -> IssuedSticker: ...
+
+
+class LastDayRule(Protocol):
+    def __call__(
+        self, permit: str, arrived_at: datetime, zone: str, months: int | None
+    ) -> date: ...
+
+
+@dataclass
+class ArrivalOutcome:
+    person: Person
+    stay: Stay
+    sticker: Sticker
+    new_person: bool
+    matches: list[uuid.UUID] = field(default_factory=list)
+
+
+class StayService:
+    def __init__(
+        self, session: Session, *, cipher: PiiCipher, issuer: StickerIssuer, last_day: LastDayRule
+    ) -> None:
+        self.session = session
+        self.cipher = cipher
+        self.issuer = issuer
+        self.last_day = last_day
+        self.bans = BanService(session, cipher=cipher)
+        self.people = PeopleService(session, cipher=cipher)
+        self.stickers = StickerService(session)
+
+    # --- arrival -------------------------------------------------------------------------------
+    def register_arrival(
+        self,
+        traveller: Traveller,
+        *,
+        permit: Permit,
+        checkpoint_code: str,
+        actor: Actor,
+        arrived_at: datetime | None = None,
+        months: int | None = None,
+        match: str | None = None,
+        allowed_regions: Sequence[str] = (),
+    ) -> ArrivalOutcome:
+        """Register an entry. `match` answers a possible-match question: a person id or "new".
+        `allowed_regions`: regency codes the permit is tied to (none: anywhere)."""
+        checkpoint = self._checkpoint(checkpoint_code)
+        areas = self._regions(allowed_regions)
+        arrived_at = arrived_at or utcnow()
+        local_day = arrived_at.astimezone(ZoneInfo(ZONES[checkpoint.zone])).date()
+        p_hash = passport_hash(self.cipher, traveller.nationality, traveller.document_number)
+        i_hash = identity_hash(
+            self.cipher,
+            surname=traveller.surname,
+            given_names=traveller.given_names,
+            birth_date=traveller.birth_date,
+            nationality=traveller.nationality,
+        )
+        passport = self.session.scalar(sa.select(Passport).where(Passport.number_hash == p_hash))
+        person_id = passport.person_id if passport else None
+        self._refuse_if_banned(
+            traveller,
+            checkpoint,
+            local_day,
+            arrived_at,
+            actor,
+            p_hash=p_hash,
+            i_hash=i_hash,
+            person_id=person_id,
+        )
+        if passport is None:
+            person, new_person = self.people.person_for_new_passport(traveller, i_hash, match)
+            passport = self.people.add_passport(person, traveller, p_hash)
+        else:
+            person, new_person = passport.person, False
+        self._close_open_stays(person, actor)
+        stay = Stay(
+            person_id=person.id,
+            passport_id=passport.id,
+            permit=permit,
+            checkpoint_code=checkpoint.code,
+            office_code=checkpoint.office_code,
+            arrived_at=arrived_at,
+            status=StayStatus.ACTIVE,
+            registered_by=actor.id,
+            last_day=self.last_day(permit.value, arrived_at, ZONES[checkpoint.zone], months),
+            allowed_regions=areas,
+        )
+        self.session.add(stay)
+        self.session.flush()
+        issued = self.issuer.issue(stay=stay, traveller=traveller, checkpoint=checkpoint)
+        sticker = Sticker(
+            serial=issued.serial,
+            stay_id=stay.id,
+            kid=issued.kid,
+            issued_at=issued.issued_at,
+            expires_at=issued.expires_at,
+            qr_text=issued.qr_text,
+            status=StickerStatus.ACTIVE,
+        )
+        self.session.add(sticker)
+        self.session.flush()
+        record_event(
+            self.session,
+            "people:arrival:register",
+            actor=actor,
+            target=f"person:{person.id}",
+            details={
+                "stay": str(stay.id),
+                "sticker": sticker.serial,
+                "permit": permit.value,
+                "checkpoint": checkpoint.code,
+                "new_person": new_person,
+                "allowed_regions": areas,
+            },
+        )
+        return ArrivalOutcome(person, stay, sticker, new_person)
+
+    def _regions(self, codes: Sequence[str]) -> list[str]:
+        """Regency codes a permit is tied to, checked against the loaded regions."""
+        wanted = sorted({c.strip() for c in codes if c.strip()})
+        if not wanted:
+            return []
+        known = set(self.session.scalars(sa.select(Region.code).where(Region.code.in_(wanted))))
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            raise PantauError(
+                "unknown_region",
+                f"Unknown regency/city code(s): {', '.join(unknown)} (4-digit Kemendagri codes).",
+                f"Kode kabupaten/kota tidak dikenal: {', '.join(unknown)} (kode Kemendagri 4 digit).",
+                field="allowed_regions",
+            )
+        return wanted
+
+    def _checkpoint(self, code: str) -> Checkpoint:
+        checkpoint = self.session.get(Checkpoint, code.strip().upper())
+        if checkpoint is None or not checkpoint.active:
+            raise NotFound(
+                "unknown_checkpoint",
+                f"Unknown checkpoint {code!r}.",
+                f"TPI {code!r} tidak dikenal.",
+                field="checkpoint",
+            )
+        return checkpoint
+
+    def _refuse_if_banned(
+        self,
+        traveller: Traveller,
+        checkpoint: Checkpoint,
+        day: date,
+        at: datetime,
+        actor: Actor,
+        *,
+        p_hash: bytes,
+        i_hash: bytes,
+        person_id: uuid.UUID | None,
+    ) -> None:
+        ban = self.bans.active_match(on=day, passport=p_hash, identity=i_hash, person_id=person_id)
+        if ban is None:
+            return
+        refusal = Refusal(
+            occurred_at=at,
+            checkpoint_code=checkpoint.code,
+            nationality=traveller.nationality,
+            reason="entry-ban",
+            ban_entry_id=ban.id,
+            person_id=person_id,
+            officer_id=actor.id,
+        )
+        self.session.add(refusal)
+        self.session.flush()
+        record_event(
+            self.session,
+            "people:arrival:refuse",
+            actor=actor,
+            target=f"ban:{ban.id}",
+            details={
+                "refusal": str(refusal.id),
+                "checkpoint": checkpoint.code,
+                "nationality": traveller.nationality,
+            },
+        )
+        raise Forbidden(
+            "entry_banned",
+            f"Entry refused: this person is on the entry-ban list ({ban.legal_basis}).",
+            f"Masuk ditolak: orang ini ada dalam daftar penangkalan ({ban.legal_basis}).",
+            keep_changes=True,
+            refusal_id=str(refusal.id),
+            legal_basis=ban.legal_basis,
+            ends_on=ban.ends_on.isoformat() if ban.ends_on else None,
+        )
+
+    def _close_open_stays(self, person: Person, actor: Actor) -> None:
+        """An arrival while a stay is still open means its departure was never recorded."""
+        for stay in self.session.scalars(
+            sa.select(Stay).where(Stay.person_id == person.id, Stay.status == StayStatus.ACTIVE)
+        ):
+            stay.status = StayStatus.DEPARTED
+            record_event(
+                self.session,
+                "people:stay:close-unrecorded",
+                actor=actor,
+                target=f"person:{person.id}",
+                details={"stay": str(stay.id)},
+            )
+
+    # --- after arrival ---------------------------------------------------------------------------
+    def stay(self, stay_id: uuid.UUID) -> Stay:
+        stay = self.session.get(Stay, stay_id)
+        if stay is None:
+            raise NotFound("unknown_stay", "No such stay.", "Izin tinggal tidak ditemukan.")
+        return stay
+
+    def set_last_day(self, stay: Stay, new_last_day: date, *, actor: Actor, tag: str) -> None:
+        """Move a stay's end (extension or restriction); scanners learn it from the status list."""
+        old = stay.last_day
+        stay.last_day = new_last_day
+        for sticker in stay.stickers:
+            self.stickers.status_change(sticker.serial, "last-day", new_last_day)
+        record_event(
+            self.session,
+            tag,
+            actor=actor,
+            target=f"person:{stay.person_id}",
+            details={"stay": str(stay.id), "from": old.isoformat(), "to": new_last_day.isoformat()},
+        )
+
+    def depart(
+        self, stay: Stay, *, checkpoint_code: str, actor: Actor, at: datetime | None = None
+    ) -> Stay:
+        if stay.status is not StayStatus.ACTIVE:
+            raise Conflict(
+                "not_active", "This stay is already closed.", "Izin tinggal ini sudah ditutup."
+            )
+        checkpoint = self._checkpoint(checkpoint_code)
+        stay.status = StayStatus.DEPARTED
+        stay.departed_at = at or utcnow()
+        stay.departure_checkpoint = checkpoint.code
+        record_event(
+            self.session,
+            "people:stay:depart",
+            actor=actor,
+            target=f"person:{stay.person_id}",
+            details={"stay": str(stay.id), "checkpoint": checkpoint.code},
+        )
+        return stay
+
+
+def traveller_from(mrz: str | None, manual: ManualTraveller | None) -> Traveller:
+    if mrz:
+        m = parse_mrz(mrz)
+        return Traveller(
+            m.surname,
+            m.given_names,
+            m.nationality,
+            m.birth_date,
+            m.sex,
+            m.document_number,
+            m.document_type,
+            m.issuing_state,
+            m.expiry_date,
+        )
+    if manual is None:
+        raise PantauError(
+            "no_traveller",
+            "Give the MRZ, or the traveller's fields.",
+            "Isi MRZ, atau data pelintas.",
+            status=422,
+            field="mrz",
+        )
+    nat = manual.nationality.upper()
+    return Traveller(
+        manual.surname.upper().strip(),
+        manual.given_names.upper().strip(),
+        nat,
+        manual.birth_date,
+        manual.sex,
+        manual.document_number.upper().strip(),
+        manual.document_type.upper(),
+        (manual.issuing_state or nat).upper(),
+        manual.expiry,
+    )
