@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from pantau.stickers.models import Sticker
 from pantau.stickers.vectors import high_s_twin
 from pantau.stickers.verify import verify_token
-from tests.people.test_arrivals_api import arrive, officer_headers, trust_and_status  # noqa: F401
+from tests.stays.test_arrivals_api import arrive, officer_headers, trust_and_status  # noqa: F401
 
 MIGRATION = next(
     (Path(__file__).resolve().parents[2] / "src/pantau/migrations/versions").glob(

@@ -16,7 +16,7 @@ from pantau.stickers.keys import KeyService
 from pantau.stickers.models import StatusChange
 from pantau.stickers.published import PERIOD_SECONDS, period_start
 from tests.factories import TEST_ACTOR
-from tests.people.test_arrivals_api import arrive, officer_headers  # noqa: F401 (fixture)
+from tests.stays.test_arrivals_api import arrive, officer_headers  # noqa: F401 (fixture)
 
 DOCUMENTS = ["/api/v1/trust-list/root", "/api/v1/trust-list", "/api/v1/status-list?since=0"]
 
