@@ -24,6 +24,9 @@ $(BOUNDARIES): $(STAMP) src/pantau/reference/boundaries.py
 
 boundaries: $(BOUNDARIES) ## Fetch the regency/city boundaries (GADM 4.1, needs npm; part of install)
 
+basemap: $(STAMP) ## Rebuild the committed base map (Natural Earth via npm world-atlas; needs npm)
+	$(BIN)/python -m pantau.maps.basemap --build
+
 install: $(STAMP) $(BOUNDARIES) ## Create .venv, install Pantau with its development tools, fetch boundaries
 
 demo: $(STAMP) $(BOUNDARIES) ## Run Pantau with demo data on the embedded PostgreSQL (http://127.0.0.1:8000)
@@ -56,4 +59,4 @@ migration: $(STAMP) ## New migration from the models: make migration m="what cha
 clean: ## Remove the virtual environment and caches (keeps ./var, the data)
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
 
-.PHONY: help boundaries install demo serve browser test lint format bench migration clean
+.PHONY: help boundaries basemap install demo serve browser test lint format bench migration clean

@@ -99,6 +99,11 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.cipher = cipher
     app.state.templates = Jinja2Templates(directory=str(_package_dir("templates")))
+    from pantau.reference.places import local_time, place_name, place_time
+
+    app.state.templates.env.globals.update(
+        place_name=place_name, place_time=place_time, local_time=local_time
+    )
     app.state.nav = []
     # Called after scans are stored (alert rules plug in here); each runs isolated.
     app.state.scan_hooks = []

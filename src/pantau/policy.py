@@ -141,6 +141,10 @@ POLICIES: dict[str, Policy] = {
     "GET /api/v1/map/scans": STAFF_OFFICE,
     "GET /api/v1/map/regions": STAFF_OFFICE,
     "GET /api/v1/map/regions.geojson": STAFF_NATIONAL,
+    "GET /api/v1/map/provinces.geojson": STAFF_NATIONAL,
+    "GET /api/v1/map/sightings": STAFF_OFFICE,
+    "GET /maps/base/{scale}.geojson": PUBLIC,  # Natural Earth land: the report form draws it
+    "GET /maps/labels.json": PUBLIC,  # names of provinces and cities
     "GET /console/map": STAFF_OFFICE,
     "GET /console/dashboard": STAFF_OFFICE,
     "GET /api/v1/statistics/present": STAFF_OFFICE,

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pantau.accounts.models import Officer, Role
+from pantau.reference.places import checkpoint_name, place_name
+from pantau.reference.regions import locate
 from pantau.reference.services import ReferenceService
 from pantau.stays.models import Permit
 from pantau.web import NavItem, SessionDep, render, require_roles
@@ -37,4 +39,14 @@ def map_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
 
 
 def checkpoint_points(ref: ReferenceService) -> list[dict[str, Any]]:
-    return [{"code": c.code, "name": c.name, "lat": c.lat, "lon": c.lon} for c in ref.checkpoints()]
+    """Checkpoints for the maps, by their Indonesian names, with their regency and province."""
+    return [
+        {
+            "code": c.code,
+            "name": checkpoint_name(c.code, c.name, c.kind),
+            "place": place_name(locate(c.lat, c.lon)),
+            "lat": c.lat,
+            "lon": c.lon,
+        }
+        for c in ref.checkpoints()
+    ]

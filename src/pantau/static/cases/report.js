@@ -1,6 +1,6 @@
 // /lapor: pin the place on a map (Leaflet, served by Pantau), and before sending, find the proof of
 // work the server asks for: SHA-256(challenge ":" nonce) with `bits` leading zero bits.
-/* global L */
+/* global L, PantauBase */
 const form = document.getElementById("report-form");
 const lat = document.getElementById("lat");
 const lon = document.getElementById("lon");
@@ -25,8 +25,7 @@ async function solve(challenge, bits) {
 const mapEl = document.getElementById("report-map");
 if (mapEl && window.L) {
   const map = L.map(mapEl).fitBounds([[-11.2, 94.8], [6.3, 141.1]]);
-  if (mapEl.dataset.tiles) L.tileLayer(mapEl.dataset.tiles, { maxZoom: 18 }).addTo(map);
-  else mapEl.classList.add("plain-map");
+  PantauBase.base(map, mapEl); // land, coastlines and names from Pantau; tiles if configured
   let pin = null;
   const place = (ll) => {
     lat.value = ll.lat.toFixed(5);
