@@ -77,7 +77,7 @@ def test_a_cluster_opens_as_its_sightings_with_places_and_local_times(
     to the person. Bad inputs tried: a box upside down (south north of north), a latitude of 91."""
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     officer = make_account(accounts, "spv.cells", office="PST", role="supervisor")
-    people = people_service(db, cipher, TEST_ACTOR)
+    people = stay_service(db, cipher, TEST_ACTOR)
     t = Traveller("LEE", "MAY", "SGP", date(1980, 1, 2), "F", "K7654321", "P", "SGP", None)
     out = people.register_arrival(
         t,

@@ -18,6 +18,7 @@ from shapely.geometry import mapping, shape
 from sqlalchemy.orm import Session
 
 from pantau.people.models import Person
+from pantau.reference import boundaries
 from pantau.reference.places import place_name, place_time
 from pantau.reference.regions import region_index
 from pantau.scans.models import Scan
