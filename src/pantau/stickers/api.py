@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from pantau.accounts.models import Officer, Role
@@ -38,31 +38,46 @@ def keys(request: Request, db: SessionDep) -> KeyService:
 KeysDep = Annotated[KeyService, Depends(keys)]
 
 
-@router.get("/api/v1/trust-list")
-def trust_list(request: Request, keys: KeysDep) -> Response:
+# The public documents answer 304 to a matching If-None-Match (docs/sticker-format.md section 11).
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the ETag in If-None-Match is current."}
+}
+IfNoneMatch = Annotated[
+    str | None, Header(description="An ETag from an earlier answer: 304 while it is current.")
+]
+
+
+@router.get("/api/v1/trust-list", responses=NOT_MODIFIED)
+def trust_list(keys: KeysDep, if_none_match: IfNoneMatch = None) -> Response:
     """Signer certificates with their kid, signed by the national root (docs/sticker-format.md).
     Public, no account needed; ETag / If-None-Match (304) and max-age for cheap polling."""
     payload = keys.trust_payload(published.period_start())
-    return published.signed_document(request, payload, keys.seal, max_age=published.TRUST_MAX_AGE)
-
-
-@router.get("/api/v1/trust-list/root", response_class=Response)
-def trust_root(request: Request, keys: KeysDep) -> Response:
-    """The national root certificate (PEM) that scanners pin. Public by design."""
-    pem = keys.root_cert().public_bytes(serialization.Encoding.PEM)
-    return published.static_document(
-        request, pem, "application/x-pem-file", max_age=published.ROOT_MAX_AGE
+    return published.signed_document(
+        if_none_match, payload, keys.seal, max_age=published.TRUST_MAX_AGE
     )
 
 
-@router.get("/api/v1/status-list")
+@router.get("/api/v1/trust-list/root", response_class=Response, responses=NOT_MODIFIED)
+def trust_root(keys: KeysDep, if_none_match: IfNoneMatch = None) -> Response:
+    """The national root certificate (PEM) that scanners pin. Public by design."""
+    pem = keys.root_cert().public_bytes(serialization.Encoding.PEM)
+    return published.static_document(
+        if_none_match, pem, "application/x-pem-file", max_age=published.ROOT_MAX_AGE
+    )
+
+
+@router.get("/api/v1/status-list", responses=NOT_MODIFIED)
 def status_list(
-    request: Request, keys: KeysDep, since: Annotated[int, Query(ge=0)] = 0
+    keys: KeysDep,
+    since: Annotated[int, Query(ge=0)] = 0,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Revoked stickers and moved last days after version `since`, signed by the root. Public (random
     serials only); ETag / If-None-Match (304) and max-age for cheap polling."""
     payload = keys.status_payload(since, issued_at=published.period_start())
-    return published.signed_document(request, payload, keys.seal, max_age=published.STATUS_MAX_AGE)
+    return published.signed_document(
+        if_none_match, payload, keys.seal, max_age=published.STATUS_MAX_AGE
+    )
 
 
 def _sticker(db: SessionDep, serial: str) -> Sticker:
