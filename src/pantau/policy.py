@@ -152,6 +152,7 @@ POLICIES: dict[str, Policy] = {
     # reports from the public, cases, TAK actions, published statistics
     "GET /lapor": PUBLIC,
     "POST /lapor": PUBLIC,
+    "GET /lapor/places": PUBLIC,  # place names (gazetteer), for the report form
     "GET /lapor/track": PUBLIC,
     "GET /lapor/{code}": PUBLIC,
     "GET /api/v1/reports": STAFF_OFFICE,

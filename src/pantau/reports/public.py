@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from pantau.errors import PantauError
+from pantau.reference.gazetteer import gazetteer
 from pantau.reports import proof
 from pantau.reports.services import MAX_PHOTO_BYTES, ReportInput, ReportService
 from pantau.web import SessionDep, client_origin, page_language, render
@@ -36,6 +37,8 @@ async def report_submit(
     lat: Annotated[str, Form(max_length=20)] = "",
     lon: Annotated[str, Form(max_length=20)] = "",
     address: Annotated[str, Form(max_length=500)] = "",
+    place: Annotated[str, Form(max_length=200)] = "",
+    place_code: Annotated[str, Form(max_length=20)] = "",
     seen_at: Annotated[str, Form(max_length=30)] = "",
     contact: Annotated[str, Form(max_length=200)] = "",
     challenge: Annotated[str, Form(max_length=200)] = "",
@@ -48,6 +51,8 @@ async def report_submit(
         "lat": lat,
         "lon": lon,
         "address": address,
+        "place": place,
+        "place_code": place_code,
         "seen_at": seen_at,
         "contact": contact,
     }
@@ -64,6 +69,8 @@ async def report_submit(
                 contact=contact,
                 photos=files,
                 language=lang,
+                place=place,
+                place_code=place_code,
             ),
             origin=client_origin(request),
         )
@@ -81,6 +88,18 @@ async def report_submit(
             field=exc.field,
         )
     return render(request, "cases/report_done.html", status_code=201, code=report.tracking_code)
+
+
+@router.get("/lapor/places")
+def report_places(q: Annotated[str, Query(max_length=100)] = "") -> JSONResponse:
+    """Suggestions for the place typed on /lapor ("Ubud, Gianyar"): regencies and cities,
+    districts and villages from the installed gazetteer; empty without it."""
+    gaz = gazetteer()
+    found = gaz.search(q, limit=10) if gaz else []
+    return JSONResponse(
+        {"places": [p.as_dict() for p in found], "gazetteer": gaz is not None},
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
 
 
 @router.get("/lapor/track")

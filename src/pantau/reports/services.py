@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,9 @@ from pantau.audit.services import Actor, record_event
 from pantau.errors import NotFound, PantauError
 from pantau.pii import PiiCipher
 from pantau.ratelimit import Limit, check
+from pantau.reference.gazetteer import Place, gazetteer
 from pantau.reference.geo import in_indonesia, nearest_office
+from pantau.reference.models import Office
 from pantau.reference.regions import locate, office_for_region, region_index
 from pantau.reports.models import Report, ReportPhoto
 
@@ -37,6 +40,8 @@ class ReportInput:
     contact: str
     photos: list[bytes]
     language: str = "id"
+    place: str = ""  # a place typed or picked from the suggestions ("Ubud, Gianyar")
+    place_code: str = ""  # the suggestion's Kemendagri code, when picked
 
 
 def _bad(code: str, field: str, en: str, id_: str) -> PantauError:
@@ -72,10 +77,79 @@ def reencode(data: bytes) -> tuple[bytes, int, int]:
     return out.getvalue(), clean.width, clean.height
 
 
+def gazetteer_regency_name(place: Place) -> str:
+    """The regency's name of a gazetteer place ("Kabupaten Gianyar")."""
+    gaz = gazetteer()
+    parts = place.code.split(".")
+    regency = gaz.get(".".join(parts[:2])) if gaz and len(parts) >= 2 else None
+    return regency.name if regency else ""
+
+
+def _same(a: str, b: str) -> bool:
+    """Regency names as the boundaries and the gazetteer write them ("Kota Administrasi Jakarta
+    Selatan" is "Kota Jakarta Selatan")."""
+
+    def key(name: str) -> str:
+        return "".join(ch for ch in name.lower().replace("administrasi", "") if ch.isalnum())
+
+    return bool(a and b) and key(a) == key(b)
+
+
+def _address(data: ReportInput, place: Place | None) -> str | None:
+    """What the reporter wrote about the place: the named place's full name, then their words."""
+    parts = [place.label if place else "", data.address.strip()]
+    return " · ".join(p for p in parts if p)[:500] or None
+
+
 class ReportService:
     def __init__(self, session: Session, *, cipher: PiiCipher) -> None:
         self.session = session
         self.cipher = cipher
+
+    def _named_place(self, data: ReportInput) -> Place | None:
+        """The place the reporter named (picked from the suggestions, or typed), or None."""
+        if not data.place.strip() and not data.place_code.strip():
+            return None
+        gaz = gazetteer()
+        place = None
+        if gaz is not None:
+            place = gaz.get(data.place_code) if data.place_code.strip() else None
+            if place is None and data.place.strip():
+                found = gaz.search(data.place, limit=1)
+                place = found[0] if found else None
+        if place is None:
+            raise _bad(
+                "unknown_place",
+                "place",
+                "We do not know this place. Pick one from the suggestions, or put a pin on the map.",
+                "Tempat ini tidak dikenal. Pilih salah satu dari saran, atau tandai di peta.",
+            )
+        if place.regency is None:
+            raise _bad(
+                "vague_place",
+                "place",
+                "Name at least the regency or city, not only the province.",
+                "Sebutkan setidaknya kabupaten atau kota, bukan hanya provinsi.",
+            )
+        return place
+
+    def _place_office(self, place: Place) -> str | None:
+        """The office whose working area holds the named place's regency (matched by code, else
+        by name: codes of regencies split off since the boundaries were drawn differ)."""
+        code = place.regency
+        office = office_for_region(self.session, code) if code else None
+        regency = gazetteer_regency_name(place)
+        if office is None and (index := region_index()) is not None:
+            for row in index.rows.values():
+                if _same(row["name"], regency):
+                    office = office_for_region(self.session, row["code"])
+                    break
+        if office is None:  # without boundaries: the offices' shipped working areas, by name
+            kanims = self.session.scalars(sa.select(Office).where(Office.active))
+            office = next(
+                (o.code for o in kanims if any(_same(a, regency) for a in o.working_area)), None
+            )
+        return office
 
     def _validate(self, data: ReportInput) -> str:
         if len(data.description.strip()) < 10:
@@ -85,12 +159,24 @@ class ReportService:
                 "Describe what you saw in at least 10 characters.",
                 "Jelaskan apa yang Anda lihat, minimal 10 karakter.",
             )
+        named = self._named_place(data)
+        if (data.lat is None or data.lon is None) and named is not None:
+            self._check_photos(data)
+            office = self._place_office(named)
+            if office is None:
+                raise _bad(
+                    "unrouted_place",
+                    "place",
+                    "No office is known for this place yet. Put a pin on the map.",
+                    "Belum ada kantor untuk tempat ini. Tandai tempatnya di peta.",
+                )
+            return office
         if data.lat is None or data.lon is None:
             raise _bad(
                 "no_place",
                 "lat",
-                "Put a pin on the map where it happened.",
-                "Tandai di peta tempat kejadiannya.",
+                "Type the place and pick it from the suggestions, or put a pin on the map.",
+                "Ketik nama tempat lalu pilih dari saran, atau tandai di peta.",
             )
         region = locate(data.lat, data.lon) if in_indonesia(data.lat, data.lon) else None
         if not in_indonesia(data.lat, data.lon) or (region is None and region_index() is not None):
@@ -100,13 +186,7 @@ class ReportService:
                 "The place must be in Indonesia.",
                 "Tempat kejadian harus di Indonesia.",
             )
-        if len(data.photos) > MAX_PHOTOS:
-            raise _bad(
-                "too_many_photos",
-                "photos",
-                f"At most {MAX_PHOTOS} photos.",
-                f"Paling banyak {MAX_PHOTOS} foto.",
-            )
+        self._check_photos(data)
         # The office whose working area holds the place; without boundaries, the nearest office.
         office = office_for_region(self.session, region) if region else None
         office = office or nearest_office(self.session, data.lat, data.lon)
@@ -119,6 +199,15 @@ class ReportService:
             )
         return office
 
+    def _check_photos(self, data: ReportInput) -> None:
+        if len(data.photos) > MAX_PHOTOS:
+            raise _bad(
+                "too_many_photos",
+                "photos",
+                f"At most {MAX_PHOTOS} photos.",
+                f"Paling banyak {MAX_PHOTOS} foto.",
+            )
+
     def submit(self, data: ReportInput, *, origin: str | None) -> Report:
         check(self.session, f"report:{origin or '-'}", PER_ADDRESS)
         office = self._validate(data)
@@ -129,7 +218,7 @@ class ReportService:
             seen_at=data.seen_at,
             lat=data.lat,
             lon=data.lon,
-            address=data.address.strip()[:500] or None,
+            address=_address(data, self._named_place(data)),
             office_code=office,
             contact=self.cipher.encrypt(data.contact.strip(), CONTACT)
             if data.contact.strip()

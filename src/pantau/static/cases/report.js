@@ -42,6 +42,38 @@ if (mapEl && window.L) {
   });
 }
 
+// The place by name: suggestions from Pantau's gazetteer as the reporter types; picking one keeps
+// its code, so the report goes to the office for that place even without a pin.
+const placeInput = document.getElementById("place");
+const placeCode = document.getElementById("place_code");
+const suggestions = document.getElementById("place-suggestions");
+if (placeInput && placeCode && suggestions) {
+  let timer = null;
+  let offered = [];
+  const pick = () => {
+    const chosen = offered.find((p) => p.label === placeInput.value);
+    placeCode.value = chosen ? chosen.code : "";
+  };
+  placeInput.addEventListener("input", () => {
+    pick();
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = placeInput.value.trim();
+      if (q.length < 2 || placeCode.value) return;
+      const res = await fetch(`/lapor/places?q=${encodeURIComponent(q)}`);
+      if (!res.ok) return;
+      offered = (await res.json()).places;
+      suggestions.replaceChildren(...offered.map((p) => {
+        const o = document.createElement("option");
+        o.value = p.label;
+        return o;
+      }));
+      placeInput.dataset.offered = String(offered.length);
+    }, 200);
+  });
+  placeInput.addEventListener("change", pick);
+}
+
 form.addEventListener("submit", async (event) => {
   if (form.dataset.solved === "1") return;
   event.preventDefault();
