@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from pantau.accounts.models import Officer, Role
 from pantau.alerts.geofence import Geofence, check_zone
 from pantau.alerts.models import Alert
-from pantau.alerts.services import AlertEngine, AlertService
+from pantau.alerts.services import AlertService
+from pantau.alerts.tasks import queue_scan_rules
 from pantau.audit.services import record_event
-from pantau.scans.models import Scan
+from pantau.scans.services import ScanRow
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter()
@@ -28,11 +29,12 @@ StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
 
 
 def setup(app: FastAPI) -> None:
-    """Run the rules on every batch of stored scans (isolated from ingestion by the scan service)."""
-    cipher = app.state.cipher
+    """Queue the rules for every batch of stored scans, in the ingest's own transaction: the job
+    exists exactly when the scans do, and the worker raises the alerts within seconds
+    (alerts/tasks.py). The request itself reads no history."""
 
-    def alert_hook(session: Session, scans: Sequence[Scan]) -> None:
-        AlertEngine(session, cipher=cipher).on_scans(scans)
+    def alert_hook(session: Session, scans: Sequence[ScanRow]) -> None:
+        queue_scan_rules(session, scans)
 
     app.state.scan_hooks.append(alert_hook)
 
