@@ -99,6 +99,8 @@ def test_page_headers_and_languages(live_server):
     id_ = httpx.get(f"{live_server.url}/verifikasi", cookies={"lang": "id"})
     assert "tidak dikirim ke server" in id_.text
     assert httpx.get(f"{live_server.url}/verify").headers["location"] == "/verifikasi"
+    # Found without an account: the sign-in page links to it.
+    assert 'href="/verifikasi"' in httpx.get(f"{live_server.url}/login").text
 
 
 def test_camera_reads_a_valid_and_a_revoked_sticker_signed_out(visitor, live_server, two_stickers):
