@@ -49,10 +49,11 @@ browser: ## Install Debian's chromium for the browser tests (needs root and apt)
 test: $(STAMP) $(BOUNDARIES) $(GAZETTEER) browser ## Run the whole test suite (embedded PostgreSQL; also PANTAU_TEST_EXTERNAL_URL if set)
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Ruff (lint and format check) and mypy
+lint: $(STAMP) ## Ruff (lint and format check), mypy and the import contracts (lint-imports)
 	$(BIN)/ruff check src tests bench examples
 	$(BIN)/ruff format --check src tests bench examples
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP) ## Apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix src tests bench examples

@@ -75,19 +75,39 @@ def list_alerts(
     return AlertService(db).list(officer, person=person, kind=kind, status=status, office=office)
 
 
-@router.post("/api/v1/alerts/{alert_id}/{action}", response_model=AlertPublic, tags=["alerts"])
-def act_on_alert(
+def _act(
     request: Request,
     alert_id: uuid.UUID,
     action: str,
     body: AlertAction,
-    db: SessionDep,
-    officer: StaffApi,
+    db: Session,
+    officer: Officer,
 ) -> Alert:
-    """`acknowledge`, `resolve` or `dismiss` (a reason is required to dismiss)."""
     return AlertService(db).act(
         alert_id, action, officer=officer, actor=actor_of(request, officer), reason=body.reason
     )
+
+
+@router.post("/api/v1/alerts/{alert_id}/acknowledge", response_model=AlertPublic, tags=["alerts"])
+def acknowledge_alert(
+    request: Request, alert_id: uuid.UUID, body: AlertAction, db: SessionDep, officer: StaffApi
+) -> Alert:
+    return _act(request, alert_id, "acknowledge", body, db, officer)
+
+
+@router.post("/api/v1/alerts/{alert_id}/resolve", response_model=AlertPublic, tags=["alerts"])
+def resolve_alert(
+    request: Request, alert_id: uuid.UUID, body: AlertAction, db: SessionDep, officer: StaffApi
+) -> Alert:
+    return _act(request, alert_id, "resolve", body, db, officer)
+
+
+@router.post("/api/v1/alerts/{alert_id}/dismiss", response_model=AlertPublic, tags=["alerts"])
+def dismiss_alert(
+    request: Request, alert_id: uuid.UUID, body: AlertAction, db: SessionDep, officer: StaffApi
+) -> Alert:
+    """A reason is required to dismiss."""
+    return _act(request, alert_id, "dismiss", body, db, officer)
 
 
 class GeofenceCreate(BaseModel):

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
 from pantau.alerts.services import AlertService
@@ -30,14 +31,8 @@ def inbox(
     return render(request, "alerts/inbox.html", alerts=alerts, status=status)
 
 
-@router.post("/console/alerts/{alert_id}/{action}", include_in_schema=False)
-def inbox_act(
-    request: Request,
-    alert_id: uuid.UUID,
-    action: str,
-    db: SessionDep,
-    officer: StaffPage,
-    reason: Annotated[str, Form(max_length=1000)] = "",
+def _inbox_act(
+    request: Request, alert_id: uuid.UUID, action: str, reason: str, db: Session, officer: Officer
 ) -> Response:
     try:
         AlertService(db).act(
@@ -55,3 +50,27 @@ def inbox_act(
             error=exc.message(page_language(request)),
         )
     return RedirectResponse("/console/alerts", status_code=303)
+
+
+Reason = Annotated[str, Form(max_length=1000)]
+
+
+@router.post("/console/alerts/{alert_id}/acknowledge", include_in_schema=False)
+def inbox_acknowledge(
+    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: StaffPage, reason: Reason = ""
+) -> Response:
+    return _inbox_act(request, alert_id, "acknowledge", reason, db, officer)
+
+
+@router.post("/console/alerts/{alert_id}/resolve", include_in_schema=False)
+def inbox_resolve(
+    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: StaffPage, reason: Reason = ""
+) -> Response:
+    return _inbox_act(request, alert_id, "resolve", reason, db, officer)
+
+
+@router.post("/console/alerts/{alert_id}/dismiss", include_in_schema=False)
+def inbox_dismiss(
+    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: StaffPage, reason: Reason = ""
+) -> Response:
+    return _inbox_act(request, alert_id, "dismiss", reason, db, officer)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,12 +12,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
-from pantau.alerts.models import OPEN_STATES, Alert
+from pantau.alerts.models import OPEN_STATES, SEVERITY_RANK, Alert
 from pantau.alerts.rules import Draft, Rule, RuleContext, default_rules
 from pantau.audit.services import Actor, record_event
 from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
-from pantau.notifications.services import alert_stored
 from pantau.pii import PiiCipher
 from pantau.reference.geo import nearest_office
 from pantau.reference.regions import locate, office_for_region, region_index
@@ -33,6 +32,12 @@ TRANSITIONS = {
 }
 
 
+# Told of each alert raised or escalated, in the engine's transaction: (session, alert, event) with
+# event "raised" or "escalated". Notifications plug in here (pantau.wiring.alert_engine), the way
+# alerts plug into scan ingestion; alerts know nothing of who listens.
+AlertHook = Callable[[Session, Alert, str], None]
+
+
 class AlertEngine:
     def __init__(
         self,
@@ -40,10 +45,12 @@ class AlertEngine:
         *,
         cipher: PiiCipher | None = None,
         rules: Sequence[Rule] | None = None,
+        hooks: Sequence[AlertHook] = (),
     ) -> None:
         self.session = session
         self.cipher = cipher
         self.rules = list(rules) if rules is not None else default_rules()
+        self.hooks = list(hooks)
 
     def _ctx(self, now: datetime | None) -> RuleContext:
         return RuleContext(self.session, now or utcnow(), self.cipher)
@@ -132,9 +139,23 @@ class AlertEngine:
         alert_id, inserted = self.session.execute(stmt).one()
         alert = self.session.get(Alert, alert_id, populate_existing=True)
         assert alert is not None
-        # New or escalated alerts queue their notifications in this transaction.
-        alert_stored(self.session, alert, inserted=bool(inserted), severity=draft.severity)
+        event = self._event(alert, inserted=bool(inserted), severity=draft.severity)
+        if event is not None:
+            for hook in self.hooks:
+                hook(self.session, alert, event)
         return alert
+
+    def _event(self, alert: Alert, *, inserted: bool, severity: str) -> str | None:
+        """A new alert is raised; a repeat whose draft is more severe than the open alert raises the
+        alert's severity and is escalated; any other repeat (deduplicated evidence) is no event."""
+        if inserted:
+            return "raised"
+        if SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(alert.severity, 0):
+            alert.severity = severity
+            alert.updated_at = utcnow()
+            self.session.flush()
+            return "escalated"
+        return None
 
 
 class AlertService:

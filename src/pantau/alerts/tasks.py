@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from procrastinate import JobContext
 from sqlalchemy.orm import Session
 
-from pantau.alerts.services import AlertEngine
 from pantau.jobs import defer_in_transaction, env_of, unit_of_work
 from pantau.scans.models import Scan
+from pantau.wiring import alert_engine
 
 SCAN_RULES_TASK = "alerts.on_scans"
 SCAN_RULES_QUEUE = "scan-rules"
@@ -61,13 +61,13 @@ def run_scan_rules(context: JobContext, ids: list[str], first: str, last: str) -
     env = env_of(context)
     with unit_of_work(context) as session:
         scans = load_scans(session, ids, first, last)
-        return len(AlertEngine(session, cipher=env.cipher).on_scans(scans))  # type: ignore[arg-type]
+        return len(alert_engine(session, env.cipher).on_scans(scans))  # type: ignore[arg-type]
 
 
 def sweep_alerts(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick, passed by procrastinate
     env = env_of(context)
     with unit_of_work(context) as session:
-        return len(AlertEngine(session, cipher=env.cipher).sweep())  # type: ignore[arg-type]
+        return len(alert_engine(session, env.cipher).sweep())  # type: ignore[arg-type]
 
 
 def register(app: procrastinate.App) -> None:

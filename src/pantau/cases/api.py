@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,6 +14,7 @@ from pantau.cases.models import Action, Case
 from pantau.cases.services import ActionService, CaseService
 from pantau.errors import PantauError
 from pantau.reports.models import Report
+from pantau.reports.services import reports_for
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["cases"])
@@ -95,10 +95,7 @@ class ActionPublic(BaseModel):
 
 @router.get("/api/v1/reports", response_model=list[ReportPublic])
 def list_reports(db: SessionDep, officer: Staff) -> list[Report]:
-    q = sa.select(Report).order_by(Report.received_at.desc()).limit(300)
-    if officer.role is Role.OFFICER:
-        q = q.where(Report.office_code == officer.office_code)
-    return list(db.scalars(q))
+    return reports_for(db, officer)
 
 
 @router.post("/api/v1/cases", response_model=CasePublic, status_code=201)
@@ -194,14 +191,20 @@ def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer
     )
 
 
-@router.post("/api/v1/actions/{action_id}/{decision}", response_model=ActionPublic)
-def decide_action(
-    request: Request, action_id: uuid.UUID, decision: str, db: SessionDep, officer: Staff
+@router.post("/api/v1/actions/{action_id}/approve", response_model=ActionPublic)
+def approve_action(
+    request: Request, action_id: uuid.UUID, db: SessionDep, officer: Staff
 ) -> Action:
-    if decision not in ("approve", "reject"):
-        raise PantauError("bad_decision", "Use approve or reject.", "Gunakan approve atau reject.")
+    """A second officer approves: the action is carried out."""
     return ActionService(db, cipher=request.app.state.cipher).decide(
-        action_id, approve=decision == "approve", officer=officer, actor=actor_of(request, officer)
+        action_id, approve=True, officer=officer, actor=actor_of(request, officer)
+    )
+
+
+@router.post("/api/v1/actions/{action_id}/reject", response_model=ActionPublic)
+def reject_action(request: Request, action_id: uuid.UUID, db: SessionDep, officer: Staff) -> Action:
+    return ActionService(db, cipher=request.app.state.cipher).decide(
+        action_id, approve=False, officer=officer, actor=actor_of(request, officer)
     )
 
 

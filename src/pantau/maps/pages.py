@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pantau.accounts.models import Officer, Role
-from pantau.reference.places import checkpoint_name, place_name
-from pantau.reference.regions import locate
+from pantau.maps.services import checkpoint_points
 from pantau.reference.services import ReferenceService
 from pantau.stays.models import Permit
 from pantau.web import NavItem, SessionDep, render, require_roles
@@ -36,17 +35,3 @@ def map_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
         permits=list(Permit),
         checkpoints=checkpoint_points(ref),
     )
-
-
-def checkpoint_points(ref: ReferenceService) -> list[dict[str, Any]]:
-    """Checkpoints for the maps, by their Indonesian names, with their regency and province."""
-    return [
-        {
-            "code": c.code,
-            "name": checkpoint_name(c.code, c.name, c.kind),
-            "place": place_name(locate(c.lat, c.lon)),
-            "lat": c.lat,
-            "lon": c.lon,
-        }
-        for c in ref.checkpoints()
-    ]

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from pantau.people.models import Person
 from pantau.reference import boundaries
-from pantau.reference.places import place_name, place_time
-from pantau.reference.regions import region_index
+from pantau.reference.places import checkpoint_name, place_name, place_time
+from pantau.reference.regions import locate, region_index
+from pantau.reference.services import ReferenceService
 from pantau.scans.models import Scan
 from pantau.stays.models import Stay
 
@@ -322,4 +323,18 @@ def sightings(
             "office": office_code,
         }
         for sid, t, lat, lon, kind, v, region, person, office_code in session.execute(q)
+    ]
+
+
+def checkpoint_points(ref: ReferenceService) -> list[dict[str, Any]]:
+    """Checkpoints for the maps, by their Indonesian names, with their regency and province."""
+    return [
+        {
+            "code": c.code,
+            "name": checkpoint_name(c.code, c.name, c.kind),
+            "place": place_name(locate(c.lat, c.lon)),
+            "lat": c.lat,
+            "lon": c.lon,
+        }
+        for c in ref.checkpoints()
     ]

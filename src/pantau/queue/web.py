@@ -13,10 +13,9 @@ from typing import Any
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
-from pantau import ratelimit
+from pantau import ratelimit, wiring
 from pantau.audit.services import Actor
 from pantau.config import Settings
-from pantau.notifications.notify import OutboxNotifier
 from pantau.queue.booking.services import BookingService
 from pantau.queue.desk.services import DeskService
 from pantau.queue.settings import QueueSettings
@@ -41,18 +40,13 @@ def public_actor(request: Request) -> Actor:
 
 
 def booking_service(request: Request, db: Session, actor: Actor | None = None) -> BookingService:
-    cipher = request.app.state.cipher
-    return BookingService(
-        db,
-        cipher=cipher,
-        notifier=OutboxNotifier(db, cipher=cipher),
-        settings=queue_settings(request),
-        actor=actor or public_actor(request),
+    return wiring.booking_service(
+        db, request.app.state.cipher, queue_settings(request), actor or public_actor(request)
     )
 
 
 def desk_service(request: Request, db: Session, actor: Actor) -> DeskService:
-    return DeskService(db, cipher=request.app.state.cipher, actor=actor)
+    return wiring.desk_service(db, request.app.state.cipher, actor)
 
 
 def device_id(request: Request) -> str | None:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
+from pantau.accounts.models import Officer, Role
 from pantau.audit.services import Actor, record_event
 from pantau.errors import NotFound, PantauError
 from pantau.pii import PiiCipher
@@ -248,3 +249,15 @@ class ReportService:
                 "Tidak ada laporan dengan kode ini.",
             )
         return report
+
+
+def reports_for(
+    session: Session, officer: Officer, *, status: str | None = None, limit: int = 300
+) -> list[Report]:
+    """Reports newest first; an officer sees their office's, supervisors and admins all."""
+    q = sa.select(Report).order_by(Report.received_at.desc()).limit(limit)
+    if status is not None:
+        q = q.where(Report.status == status)
+    if officer.role is Role.OFFICER:
+        q = q.where(Report.office_code == officer.office_code)
+    return list(session.scalars(q))

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
+from pantau import wiring
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.errors import PantauError
 from pantau.scans.schemas import MAX_BATCH, ScanBatchResult, ScanPublic
 from pantau.scans.services import SCANNING_ROLES, ScanService
-from pantau.stickers.services import DbStickerVerifier
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["scans"])
@@ -23,7 +23,7 @@ HistoryReader = Annotated[
 
 
 def scan_service(request: Request, db: SessionDep) -> ScanService:
-    return ScanService(db, verifier=DbStickerVerifier(db), hooks=request.app.state.scan_hooks)
+    return wiring.scan_service(db, request.app.state.scan_hooks)
 
 
 ScansDep = Annotated[ScanService, Depends(scan_service)]

@@ -403,3 +403,13 @@ def _duplicate(row: ScanRow | None) -> ScanResult:
     res = _stored(row)
     res.status = "duplicate"
     return res
+
+
+def scans_of_person(
+    session: Session, person_id: uuid.UUID, *, since: datetime | None = None, limit: int = 200
+) -> list[Scan]:
+    """A person's scans, newest first (by the phone's time)."""
+    q = sa.select(Scan).where(Scan.person_id == person_id)
+    if since is not None:
+        q = q.where(Scan.device_time >= since)
+    return list(session.scalars(q.order_by(Scan.device_time.desc()).limit(limit)))

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, Response
 from pantau.accounts.models import Officer, Role
 from pantau.errors import PantauError
 from pantau.reference.services import ReferenceService
-from pantau.stays.api import request_stay_service
 from pantau.stays.models import Permit
 from pantau.stays.services import traveller_from
 from pantau.stickers.services import pretty_serial
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.wiring import stay_service
 
 router = APIRouter(include_in_schema=False)
 STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
@@ -62,7 +62,7 @@ def arrival_submit(
     actor = actor_of(request, officer)
     try:
         traveller = traveller_from(mrz, None)
-        out = request_stay_service(request, db, actor).register_arrival(
+        out = stay_service(db, request.app.state.cipher, actor).register_arrival(
             traveller,
             permit=Permit(permit),
             checkpoint_code=checkpoint,

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
@@ -16,14 +14,10 @@ from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.db import utcnow
 from pantau.errors import NotFound
-from pantau.people.models import Person
-from pantau.people.services import GIVEN, SURNAME
-from pantau.reference.models import ZONES, Office
-from pantau.scans.models import Scan
-from pantau.scans.services import SCANNING_ROLES
+from pantau.scans.services import SCANNING_ROLES, scans_of_person
 from pantau.stickers import published, render
 from pantau.stickers.keys import KeyService
-from pantau.stickers.models import Sticker
+from pantau.stickers.services import StickerService
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["stickers"])
@@ -80,21 +74,12 @@ def status_list(
     )
 
 
-def _sticker(db: SessionDep, serial: str) -> Sticker:
-    sticker = db.get(Sticker, serial.upper().replace("-", ""))
-    if sticker is None:
-        raise NotFound(
-            "unknown_sticker", f"No sticker {serial!r}.", f"Stiker {serial!r} tidak ada."
-        )
-    return sticker
-
-
 @router.get("/api/v1/stickers/sheet.pdf", response_class=Response)
 def sticker_sheet(
     db: SessionDep, officer: Staff, serial: Annotated[list[str], Query(max_length=200)]
 ) -> Response:
     """Several labels on A4 sheets for batch printing (`?serial=...&serial=...`)."""
-    stickers = [_sticker(db, s) for s in serial]
+    stickers = [StickerService(db).get(s) for s in serial]
     return Response(
         render.sheet_pdf([(s.qr_text, s.serial) for s in stickers]), media_type="application/pdf"
     )
@@ -103,7 +88,7 @@ def sticker_sheet(
 @router.get("/api/v1/stickers/{serial}.{fmt}", response_class=Response)
 def sticker_image(serial: str, fmt: str, db: SessionDep, officer: Staff) -> Response:
     """The sticker as `svg`, `png` or a printable `pdf` label."""
-    sticker = _sticker(db, serial)
+    sticker = StickerService(db).get(serial)
     makers = {"svg": (render.svg, "image/svg+xml"), "png": (render.png, "image/png")}
     if fmt == "pdf":
         return Response(
@@ -121,38 +106,14 @@ def sticker_image(serial: str, fmt: str, db: SessionDep, officer: Staff) -> Resp
 def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Scanner) -> dict[str, Any]:
     """What the scanner's role may see: accommodation - validity and last day; partner - also the
     name; immigration staff - also recent movements. Reads of a person are audited."""
-    sticker = _sticker(db, serial)
-    stay = sticker.stay
-    office = db.get(Office, stay.office_code)
-    today = utcnow().astimezone(ZoneInfo(ZONES[office.zone if office else "WIB"])).date()
-    view: dict[str, Any] = {
-        "serial": sticker.serial,
-        "status": sticker.status.value,
-        "stay_status": stay.status.value,
-        "last_day": stay.last_day.isoformat(),
-        "valid": sticker.status.value == "active"
-        and stay.status.value == "active"
-        and today <= stay.last_day,
-    }
+    stickers = StickerService(db)
+    sticker = stickers.get(serial)
+    view = stickers.view(sticker, role=scanner.role, cipher=request.app.state.cipher)
     if scanner.role is Role.ACCOMMODATION:
         return view
-    person = db.get(Person, stay.person_id)
-    assert person is not None
-    cipher = request.app.state.cipher
-    view.update(
-        nationality=person.nationality,
-        permit=stay.permit.value,
-        name=f"{cipher.decrypt(person.given_names, GIVEN)} {cipher.decrypt(person.surname, SURNAME)}".strip(),
-        photo_ref=f"person:{person.id}",
-    )
+    person_id = sticker.stay.person_id
     if scanner.role in (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER):
-        since = utcnow() - timedelta(days=30)
-        rows = db.scalars(
-            sa.select(Scan)
-            .where(Scan.person_id == person.id, Scan.device_time >= since)
-            .order_by(Scan.device_time.desc())
-            .limit(20)
-        )
+        rows = scans_of_person(db, person_id, since=utcnow() - timedelta(days=30), limit=20)
         view["movements"] = [
             {
                 "time": r.device_time.isoformat(),
@@ -167,7 +128,7 @@ def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Scanner
         db,
         "stickers:person:view",
         actor=actor_of(request, scanner),
-        target=f"person:{person.id}",
+        target=f"person:{person_id}",
         details={"serial": sticker.serial, "role": scanner.role.value},
     )
     return view
