@@ -18,8 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pantau import __version__
 from pantau.accounts.services import SecretCipher
 from pantau.config import Settings
-from pantau.db import database_url, make_engine, session_factory
+from pantau.db import database_url, session_factory, web_engine
 from pantau.errors import PantauError
+from pantau.gate import ConcurrencyGate
 from pantau.web import LoginRequired, api_language, render
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def create_app(
         redoc_url=None,
     )
     if engine is None:
-        engine = make_engine(database_url(settings))
+        engine = web_engine(database_url(settings), settings)
     if cipher is None:
         from pantau.keys import pii_cipher
 
@@ -116,6 +117,9 @@ def create_app(
             module.setup(app)
     _install_api_docs(app)
     _install_error_handlers(app)
+    app.add_middleware(
+        ConcurrencyGate, limit=settings.web_concurrency, wait_seconds=settings.web_queue_seconds
+    )
     _install_security_headers(app, hsts=settings.secure_cookies)
     return app
 
@@ -155,9 +159,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PantauError)
     async def pantau_error(request: Request, exc: PantauError) -> Response:
         lang = api_language(request)
+        retry = exc.extra.get("retry_after")
+        headers = {"Retry-After": str(retry)} if retry and exc.status in (429, 503) else None
         if _wants_json(request):
-            return JSONResponse({"detail": exc.as_dict(lang)}, status_code=exc.status)
-        return render(request, "error.html", status_code=exc.status, message=exc.message(lang))
+            return JSONResponse(
+                {"detail": exc.as_dict(lang)}, status_code=exc.status, headers=headers
+            )
+        page = render(request, "error.html", status_code=exc.status, message=exc.message(lang))
+        page.headers.update(headers or {})
+        return page
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -200,6 +210,8 @@ def _install_security_headers(app: FastAPI, *, hsts: bool = False) -> None:
 
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory` with several workers: each process builds its own app."""
+    from pantau.cli.main import serving_process
     from pantau.config import load_settings
 
+    serving_process()
     return create_app(load_settings())

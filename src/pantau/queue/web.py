@@ -19,7 +19,7 @@ from pantau.config import Settings
 from pantau.queue.booking.services import BookingService
 from pantau.queue.desk.services import DeskService
 from pantau.queue.settings import QueueSettings
-from pantau.web import client_origin
+from pantau.web import client_origin, commit_step
 
 DEVICE_COOKIE = "appapo_device"
 BOOKING_COOKIE = "appapo_booking"
@@ -67,8 +67,10 @@ def ensure_device_cookie(request: Request, response: Response) -> None:
 
 
 def limit(request: Request, db: Session, *, nik: str | None = None) -> None:
-    """Count this attempt per address, device and NIK, and commit the counts at once: a refused
-    request (wrong NIK, full session) must still count, or a script could probe for free."""
+    """Count this attempt per address, device and NIK, and commit the counts at once, before the
+    work and on the request's own connection: a refused request (wrong NIK, full session) must
+    still count, or a script could probe for free; and the counters' rows are locked only for this
+    short step, not while the request works."""
     cipher = request.app.state.cipher
     qs = queue_settings(request)
 
@@ -82,7 +84,7 @@ def limit(request: Request, db: Session, *, nik: str | None = None) -> None:
         if nik:
             ratelimit.check(db, key("nik", "".join(nik.split())), qs.nik_limit)
     finally:
-        db.commit()
+        commit_step(db)
 
 
 def _sign(secret: str, payload: str) -> str:
