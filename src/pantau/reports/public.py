@@ -12,7 +12,7 @@ from pantau.errors import PantauError
 from pantau.reference.gazetteer import gazetteer
 from pantau.reports import proof
 from pantau.reports.services import MAX_PHOTO_BYTES, ReportInput, ReportService
-from pantau.web import SessionDep, client_origin, page_language, render
+from pantau.web import SessionDep, client_origin, commit_step, page_language, render
 
 router = APIRouter(include_in_schema=False)
 POW_BITS = 16  # about a second of WebCrypto hashing in a phone's browser
@@ -30,7 +30,7 @@ def report_form(request: Request) -> Response:
 
 
 @router.post("/lapor", response_class=HTMLResponse)
-async def report_submit(
+def report_submit(
     request: Request,
     db: SessionDep,
     description: Annotated[str, Form(max_length=5000)] = "",
@@ -56,10 +56,20 @@ async def report_submit(
         "seen_at": seen_at,
         "contact": contact,
     }
+    # A plain `def`: photos are decoded in a worker thread, never on the event loop.
+    reports = ReportService(db, cipher=request.app.state.cipher)
     try:
-        files = [await f.read(MAX_PHOTO_BYTES + 1) for f in (photos or []) if f.filename]
-        proof.verify(db, request.app.state.settings.secret_key, challenge, nonce, _bits(request))
-        report = ReportService(db, cipher=request.app.state.cipher).submit(
+        files = [f.file.read(MAX_PHOTO_BYTES + 1) for f in (photos or []) if f.filename]
+        try:
+            # The proof's single use and the address's count are committed before the work: a
+            # submission that fails afterwards cannot roll them back (and reuse the proof).
+            proof.verify(
+                db, request.app.state.settings.secret_key, challenge, nonce, _bits(request)
+            )
+            reports.count_attempt(client_origin(request))
+        finally:
+            commit_step(db)
+        report = reports.submit(
             ReportInput(
                 description=description,
                 lat=_float(lat),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,10 @@ from pantau.reports.models import Report, ReportPhoto
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 1600
+# Decoded size of a PNG or WebP (JPEG is decoded at a reduced scale, see reencode): 24 megapixels,
+# a phone photo's full size, about 100 MB while decoding. A few KiB of PNG can claim 156 megapixels.
+MAX_PIXELS = 24_000_000
+DECODES = threading.BoundedSemaphore(2)  # photos decoded at once in this process (memory)
 PER_ADDRESS = Limit(5, 3600)  # five reports an hour from one address
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CONTACT = "report.contact"
@@ -60,21 +65,32 @@ def reencode(data: bytes) -> tuple[bytes, int, int]:
             "Ukuran foto paling besar 5 MB.",
         )
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only
         if image.format not in ("JPEG", "PNG", "WEBP"):
             raise UnidentifiedImageError(image.format)
-        image.load()
+        if image.format == "JPEG":  # decode at 1/2, 1/4 or 1/8 scale, near the size kept
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+        width, height = image.size
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise _not_an_image() from None
+    if width * height > MAX_PIXELS:
         raise _bad(
-            "not_an_image",
+            "photo_too_many_pixels",
             "photos",
-            "Photos must be JPEG, PNG or WebP images.",
-            "Foto harus berupa gambar JPEG, PNG, atau WebP.",
-        ) from None
-    clean: Image.Image = (ImageOps.exif_transpose(image) or image).convert("RGB")
-    clean.thumbnail((MAX_SIDE, MAX_SIDE))
-    out = io.BytesIO()
-    clean.save(out, "JPEG", quality=85, optimize=True)
+            f"A photo may have at most {MAX_PIXELS // 1_000_000} megapixels "
+            f"(this one has {width} x {height}).",
+            f"Foto paling banyak {MAX_PIXELS // 1_000_000} megapiksel "
+            f"(foto ini {width} x {height}).",
+        )
+    with DECODES:
+        try:
+            image.load()
+        except (OSError, Image.DecompressionBombError):
+            raise _not_an_image() from None
+        clean: Image.Image = (ImageOps.exif_transpose(image) or image).convert("RGB")
+        clean.thumbnail((MAX_SIDE, MAX_SIDE))
+        out = io.BytesIO()
+        clean.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue(), clean.width, clean.height
 
 
@@ -100,6 +116,15 @@ def _address(data: ReportInput, place: Place | None) -> str | None:
     """What the reporter wrote about the place: the named place's full name, then their words."""
     parts = [place.label if place else "", data.address.strip()]
     return " · ".join(p for p in parts if p)[:500] or None
+
+
+def _not_an_image() -> PantauError:
+    return _bad(
+        "not_an_image",
+        "photos",
+        "Photos must be JPEG, PNG or WebP images.",
+        "Foto harus berupa gambar JPEG, PNG, atau WebP.",
+    )
 
 
 class ReportService:
@@ -209,8 +234,13 @@ class ReportService:
                 f"Paling banyak {MAX_PHOTOS} foto.",
             )
 
-    def submit(self, data: ReportInput, *, origin: str | None) -> Report:
+    def count_attempt(self, origin: str | None) -> None:
+        """Count a submission from this address (429 past the limit). The caller commits the count
+        before the work, so that a submission that fails still counts."""
         check(self.session, f"report:{origin or '-'}", PER_ADDRESS)
+
+    def submit(self, data: ReportInput, *, origin: str | None) -> Report:
+        """Store a report; the caller has counted the attempt (count_attempt)."""
         office = self._validate(data)
         photos = [reencode(p) for p in data.photos]  # before anything is stored: all or nothing
         report = Report(
