@@ -340,7 +340,7 @@ def test_a_photo_of_too_many_pixels_is_refused_before_decoding(small_proof):
     worker thread, so even an allowed photo is decoded off the event loop."""
     import inspect
 
-    from pantau.cases.public import report_submit
+    from pantau.reports.public import report_submit
 
     png = huge_png()
     assert len(png) < 40 * 1024
