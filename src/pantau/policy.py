@@ -131,7 +131,11 @@ POLICIES: dict[str, Policy] = {
     "POST /console/alerts/{alert_id}/acknowledge": STAFF_OFFICE,
     "POST /console/alerts/{alert_id}/resolve": STAFF_OFFICE,
     "POST /console/alerts/{alert_id}/dismiss": STAFF_OFFICE,
+    "GET /api/v1/geofences": MANAGERS_NATIONAL,
     "POST /api/v1/geofences": MANAGERS_NATIONAL,
+    "PUT /api/v1/geofences/{zone_id}": MANAGERS_NATIONAL,
+    "DELETE /api/v1/geofences/{zone_id}": MANAGERS_NATIONAL,
+    "GET /console/zones": MANAGERS_NATIONAL,
     # notification channels (country-wide settings)
     "GET /api/v1/notification-channels": MANAGERS_NATIONAL,
     "POST /api/v1/notification-channels": MANAGERS_NATIONAL,

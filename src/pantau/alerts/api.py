@@ -6,16 +6,15 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
-from pantau.alerts.geofence import Geofence, check_zone
+from pantau.alerts.geofence import ZoneService, shape_of
 from pantau.alerts.models import Alert
 from pantau.alerts.services import AlertService
 from pantau.alerts.tasks import queue_scan_rules
-from pantau.audit.services import record_event
 from pantau.scans.services import ScanRow
 from pantau.web import SessionDep, actor_of, require_roles
 
@@ -120,31 +119,37 @@ class GeofenceCreate(BaseModel):
     polygon: list[list[float]] | None = None
 
 
+Manager = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))]
+
+
+@router.get("/api/v1/geofences", tags=["alerts"])
+def list_geofences(db: SessionDep, admin: Manager) -> dict[str, Any]:
+    """The active restricted zones."""
+    return {"zones": [shape_of(z) for z in ZoneService(db).zones()]}
+
+
 @router.post("/api/v1/geofences", status_code=201, tags=["alerts"])
 def create_geofence(
-    request: Request,
-    body: GeofenceCreate,
-    db: SessionDep,
-    admin: Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))],
+    request: Request, body: GeofenceCreate, db: SessionDep, admin: Manager
 ) -> dict[str, Any]:
     """A restricted zone (circle: centre and radius in metres; polygon: [[lat, lon], ...])."""
-    check_zone(body.model_dump())
-    zone = Geofence(
-        name=body.name.strip(),
-        kind=body.kind,
-        center_lat=body.center_lat,
-        center_lon=body.center_lon,
-        radius_m=body.radius_m,
-        polygon=body.polygon,
-        office_code=body.office.upper(),
-    )
-    db.add(zone)
-    db.flush()
-    record_event(
-        db,
-        "alerts:geofence:create",
-        actor=actor_of(request, admin),
-        target=f"geofence:{zone.id}",
-        details={"name": zone.name, "kind": zone.kind},
-    )
-    return {"id": str(zone.id), "name": zone.name, "kind": zone.kind}
+    zone = ZoneService(db).create(body.model_dump(), actor=actor_of(request, admin))
+    return shape_of(zone)
+
+
+@router.put("/api/v1/geofences/{zone_id}", tags=["alerts"])
+def update_geofence(
+    request: Request, zone_id: uuid.UUID, body: GeofenceCreate, db: SessionDep, admin: Manager
+) -> dict[str, Any]:
+    """Change a zone's name, office or shape (audited with the shape before and after)."""
+    zone = ZoneService(db).update(zone_id, body.model_dump(), actor=actor_of(request, admin))
+    return shape_of(zone)
+
+
+@router.delete("/api/v1/geofences/{zone_id}", status_code=204, tags=["alerts"])
+def remove_geofence(
+    request: Request, zone_id: uuid.UUID, db: SessionDep, admin: Manager
+) -> Response:
+    """Remove a zone: it raises no more alerts; kept inactive for the alerts that name it."""
+    ZoneService(db).remove(zone_id, actor=actor_of(request, admin))
+    return Response(status_code=204)
