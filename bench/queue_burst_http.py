@@ -49,7 +49,7 @@ from pantau.db import make_engine, start_embedded, utcnow
 from pantau.keys import pii_cipher
 from pantau.notifications.notify import read_outbox
 from pantau.pii import PiiCipher
-from pantau.queue.offices.availability import office_availability
+from pantau.queue.booking.nik import make_nik
 from pantau.queue.models import (
     ACTIVE,
     SEATED,
@@ -60,7 +60,7 @@ from pantau.queue.models import (
     QueueSlot,
     ServiceKind,
 )
-from pantau.queue.booking.nik import make_nik
+from pantau.queue.offices.availability import office_availability
 from pantau.queue.privacy import Citizen
 from pantau.reference.services import ReferenceService
 

@@ -210,8 +210,8 @@ def _install_security_headers(app: FastAPI, *, hsts: bool = False) -> None:
 
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory` with several workers: each process builds its own app."""
-    from pantau.cli.main import serving_process
     from pantau.config import load_settings
+    from pantau.gate import serving_process
 
     serving_process()
     return create_app(load_settings())

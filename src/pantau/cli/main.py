@@ -49,16 +49,6 @@ def _check_port_free(host: str, port: int) -> None:
             )
 
 
-def serving_process() -> None:
-    """Tune this process for serving: the event loop and the request threads share one GIL, and
-    with the default switch interval (5 ms) each of the loop's system calls waits up to 5 ms for a
-    busy request thread - a burst then queues at the loop, not at the database. 0.5 ms keeps the
-    loop (accepting, answering 429, /healthz) responsive."""
-    import sys
-
-    sys.setswitchinterval(0.0005)
-
-
 def _serve(host: str | None, port: int | None, workers: int, *, demo: bool = False) -> None:
     import uvicorn
 
@@ -73,6 +63,8 @@ def _serve(host: str | None, port: int | None, workers: int, *, demo: bool = Fal
     if have != want:
         fail("the database schema is not current: run `pantau db upgrade` first")
     out.print(f"Pantau {__version__} serving http://{host}:{port}  (Ctrl+C stops)")
+    from pantau.gate import serving_process
+
     serving_process()
     if workers > 1:
         # uvicorn's supervisor spawns each worker from a fresh interpreter; started from this
