@@ -27,9 +27,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
+from pantau.audit.services import SYSTEM, Actor, record_event
 from pantau.db import utcnow
 from pantau.reference.models import ZONES, Office
 from pantau.reference.regions import locate_many
+from pantau.scans import partitions
 from pantau.scans.models import Scan
 from pantau.scans.schemas import ScanError, ScanIn, ScanResult
 from pantau.stays.models import Stay, StayStatus
@@ -86,15 +88,21 @@ _SQL_TYPES = {
     "accuracy_m": "float8",
 }
 _FLAGS, _RESULT = SCAN_COLUMNS.index("flags"), SCAN_COLUMNS.index("result")
+# One statement: the batch as arrays (unnest), its client UUIDs claimed in scan_key (the dedup
+# table: scan's primary key must include its partition key, scans/partitions.py), and only the rows
+# whose key this statement claimed stored in scan. A re-sent or concurrently sent id claims nothing.
 _INSERT_SQL = (
+    "WITH t AS (SELECT * FROM unnest("
+    + ", ".join(f"%s::{_SQL_TYPES.get(c, 'text')}[]" for c in SCAN_COLUMNS)
+    + f") AS t({', '.join(SCAN_COLUMNS)})), "
+    "k AS (INSERT INTO scan_key (id, device_time) SELECT id, device_time FROM t "
+    "ON CONFLICT DO NOTHING RETURNING id) "
     f"INSERT INTO scan ({', '.join(SCAN_COLUMNS)}) SELECT "
     + ", ".join(
         {"flags": "t.flags::text[]", "result": "t.result::jsonb"}.get(c, f"t.{c}")
         for c in SCAN_COLUMNS
     )
-    + " FROM unnest("
-    + ", ".join(f"%s::{_SQL_TYPES.get(c, 'text')}[]" for c in SCAN_COLUMNS)
-    + f") AS t({', '.join(SCAN_COLUMNS)}) ON CONFLICT DO NOTHING RETURNING id"
+    + " FROM t JOIN k ON k.id = t.id RETURNING scan.id"
 )
 
 
@@ -383,6 +391,28 @@ class ScanService:
             .limit(limit)
         )
         return list(self.session.scalars(q))
+
+
+def ensure_partitions_ahead(session: Session, today: date) -> list[str]:
+    """Make the scan history's monthly partitions for this month and the next two."""
+    made = partitions.ensure_ahead(session.connection(), today)
+    if made:
+        record_event(session, "scans:partition:create", actor=SYSTEM, details={"partitions": made})
+    return made
+
+
+def drop_scans_before(session: Session, cutoff: date, *, actor: Actor) -> list[str]:
+    """Retention: drop the monthly partitions that end on or before `cutoff`'s month (whole
+    months: dropping a partition deletes without touching rows one by one). The policy of what to
+    keep lives with the retention settings; this only carries it out, audited."""
+    dropped = partitions.drop_before(session.connection(), cutoff)
+    record_event(
+        session,
+        "scans:partition:drop",
+        actor=actor,
+        details={"before": partitions.month_of(cutoff).isoformat(), "partitions": dropped},
+    )
+    return dropped
 
 
 def _stored(row: ScanRow) -> ScanResult:
