@@ -55,6 +55,6 @@ def test_without_boundaries_places_fall_back_to_the_nearest_office(
     }
     [res] = scans.ingest([item], scanner=officer)
     assert res.status == "stored"
-    assert db.get(Scan, uuid.UUID(res.id)).region_code is None
+    assert db.scalar(sa.select(Scan).where(Scan.id == uuid.UUID(res.id))).region_code is None
     alert = db.scalar(sa.select(Alert).where(Alert.serial == "ZZNOBOUNDARY"))
     assert alert.office_code == "NGR"

@@ -115,7 +115,7 @@ def unknown_scan(db, accounts, cipher):
             item |= {"lat": where[0], "lon": where[1], "accuracy_m": 15.0}
         [result] = scans.ingest([item], scanner=officer)
         assert result.status == "stored"
-        row = db.get(Scan, uuid.UUID(result.id))
+        row = db.scalar(sa.select(Scan).where(Scan.id == uuid.UUID(result.id)))
         alert = db.scalar(sa.select(Alert).where(Alert.serial == serial))
         return row, alert
 
