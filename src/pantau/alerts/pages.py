@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
-from pantau.alerts.services import AlertService
+from pantau.alerts.services import AlertService, alert_places
 from pantau.errors import PantauError
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
@@ -28,7 +28,13 @@ def inbox(
     status: Annotated[str, Query(pattern="^(active|resolved|dismissed)$")] = "active",
 ) -> Response:
     alerts = AlertService(db).list(officer, status=status)
-    return render(request, "alerts/inbox.html", alerts=alerts, status=status)
+    return render(
+        request,
+        "alerts/inbox.html",
+        alerts=alerts,
+        status=status,
+        places=alert_places(db, alerts),
+    )
 
 
 def _inbox_act(

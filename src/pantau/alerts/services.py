@@ -19,6 +19,7 @@ from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.pii import PiiCipher
 from pantau.reference.geo import nearest_office
+from pantau.reference.places import place_name, place_time
 from pantau.reference.regions import locate, office_for_region, region_index
 from pantau.scans.models import Scan
 from pantau.stays.models import Stay
@@ -156,6 +157,24 @@ class AlertEngine:
             self.session.flush()
             return "escalated"
         return None
+
+
+def alert_places(session: Session, alerts: Sequence[Alert]) -> dict[uuid.UUID, dict[str, str]]:
+    """Where and when each alert was last seen, as people read it: the latest evidence scan's
+    regency and province by name and its time on the clock of the place (WIB/WITA/WIT)."""
+    last = {a.id: a.evidence[-1] for a in alerts if a.evidence}
+    if not last:
+        return {}
+    rows = session.execute(
+        sa.select(Scan.id, Scan.region_code, Scan.device_time).where(Scan.id.in_(last.values()))
+    )
+    seen = {sid: (region, at) for sid, region, at in rows}
+    out = {}
+    for alert_id, scan_id in last.items():
+        if scan_id in seen:
+            region, at = seen[scan_id]
+            out[alert_id] = {"place": place_name(region), "time": place_time(at, region)}
+    return out
 
 
 class AlertService:
