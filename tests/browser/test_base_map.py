@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import time
 
+import pytest
 import sqlalchemy as sa
 from PIL import Image
 
@@ -95,4 +97,34 @@ def test_report_form_draws_land_offline(live_server, page, tmp_path):
     page.goto(f"{live_server.url}/lapor")
     share = land_share(page, "#report-map", tmp_path, "report")
     assert share > 0.08, share
+    assert outside == []
+
+
+def test_a_place_typed_on_the_report_form_reaches_the_office_for_it(live_server, page):
+    """No pin, no location: the reporter types "Ubud, Gianyar", the form suggests the place with its
+    regency and province (from Pantau, nothing else is asked), picking it keeps its code, and the
+    report goes to Denpasar (DEN), whose working area holds Gianyar."""
+    from pantau.reference.gazetteer import gazetteer
+    from pantau.reports.models import Report
+
+    if gazetteer() is None and not os.environ.get("CI"):
+        pytest.skip("the gazetteer is not installed (make gazetteer)")
+    outside = _block_outside(page, live_server)
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/lapor")
+    page.fill("#description", "Seorang WNA membuka les selancar tanpa izin di dekat pasar Ubud")
+    with page.expect_response("**/lapor/places?q=*") as asked:
+        page.type("#place", "Ubud, Gianyar", delay=20)
+    labels = [p["label"] for p in asked.value.json()["places"]]
+    assert "Ubud, Kabupaten Gianyar, Bali" in labels
+    page.fill("#place", "Ubud, Kabupaten Gianyar, Bali")  # what picking the suggestion writes
+    page.dispatch_event("#place", "change")
+    assert page.input_value("#place_code") == "51.04.05"
+    assert page.input_value("#lat") == ""
+    page.click("#report-form button[type=submit]")  # solves the proof of work, then sends
+    code = page.locator("#tracking-code").inner_text(timeout=60_000).strip()
+    with live_server.factory() as s:
+        report = s.scalar(sa.select(Report).where(Report.tracking_code == code))
+    assert report is not None and report.office_code == "DEN" and report.lat is None
+    assert (report.address or "").startswith("Ubud, Kabupaten Gianyar, Bali")
     assert outside == []
