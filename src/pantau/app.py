@@ -18,9 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pantau import __version__
 from pantau.accounts.services import SecretCipher
 from pantau.config import Settings
-from pantau.db import database_url, session_factory, web_engine
+from pantau.db import database_url, make_engine, session_factory
 from pantau.errors import PantauError
-from pantau.gate import ConcurrencyGate
 from pantau.web import LoginRequired, api_language, render
 
 log = logging.getLogger(__name__)
@@ -89,7 +88,7 @@ def create_app(
         redoc_url=None,
     )
     if engine is None:
-        engine = web_engine(database_url(settings), settings)
+        engine = make_engine(database_url(settings))
     if cipher is None:
         from pantau.keys import pii_cipher
 
@@ -100,11 +99,6 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.cipher = cipher
     app.state.templates = Jinja2Templates(directory=str(_package_dir("templates")))
-    from pantau.reference.places import local_time, place_name, place_time
-
-    app.state.templates.env.globals.update(
-        place_name=place_name, place_time=place_time, local_time=local_time
-    )
     app.state.nav = []
     # Called after scans are stored (alert rules plug in here); each runs isolated.
     app.state.scan_hooks = []
@@ -117,9 +111,6 @@ def create_app(
             module.setup(app)
     _install_api_docs(app)
     _install_error_handlers(app)
-    app.add_middleware(
-        ConcurrencyGate, limit=settings.web_concurrency, wait_seconds=settings.web_queue_seconds
-    )
     _install_security_headers(app, hsts=settings.secure_cookies)
     return app
 
@@ -159,15 +150,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PantauError)
     async def pantau_error(request: Request, exc: PantauError) -> Response:
         lang = api_language(request)
-        retry = exc.extra.get("retry_after")
-        headers = {"Retry-After": str(retry)} if retry and exc.status in (429, 503) else None
         if _wants_json(request):
-            return JSONResponse(
-                {"detail": exc.as_dict(lang)}, status_code=exc.status, headers=headers
-            )
-        page = render(request, "error.html", status_code=exc.status, message=exc.message(lang))
-        page.headers.update(headers or {})
-        return page
+            return JSONResponse({"detail": exc.as_dict(lang)}, status_code=exc.status)
+        return render(request, "error.html", status_code=exc.status, message=exc.message(lang))
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
@@ -211,7 +196,5 @@ def _install_security_headers(app: FastAPI, *, hsts: bool = False) -> None:
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory` with several workers: each process builds its own app."""
     from pantau.config import load_settings
-    from pantau.gate import serving_process
 
-    serving_process()
     return create_app(load_settings())

@@ -35,7 +35,6 @@ TASK_MODULES: list[str] = [
     "pantau.alerts.tasks",
     "pantau.queue.tasks",
     "pantau.notifications.tasks",
-    "pantau.scans.tasks",
 ]
 
 

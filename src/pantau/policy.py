@@ -18,10 +18,12 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from pantau.accounts.models import Officer, Role
+from pantau.audit.services import Actor
 from pantau.db import utcnow
+from pantau.errors import NotFound, PantauError
 
 # --- role groups (the only place they are written) ----------------------------------------------
 ALL_ROLES = frozenset(Role)
@@ -108,6 +110,7 @@ POLICIES: dict[str, Policy] = {
     "POST /console/arrivals": STAFF_OFFICE,
     "GET /console/people": STAFF_OFFICE,
     "GET /console/people/{person_id}": STAFF_OFFICE,
+    "POST /console/people/{person_id}/purpose": _p(STAFF, Scope.PURPOSE),
     "GET /console/bans": STAFF_NATIONAL,
     "POST /console/bans": STAFF_NATIONAL,
     "GET /console/keys": ADMIN_NATIONAL,
@@ -124,18 +127,10 @@ POLICIES: dict[str, Policy] = {
     "GET /api/v1/scans": STAFF_OFFICE,
     # alerts
     "GET /api/v1/alerts": STAFF_OFFICE,
-    "POST /api/v1/alerts/{alert_id}/acknowledge": STAFF_OFFICE,
-    "POST /api/v1/alerts/{alert_id}/resolve": STAFF_OFFICE,
-    "POST /api/v1/alerts/{alert_id}/dismiss": STAFF_OFFICE,
+    "POST /api/v1/alerts/{alert_id}/{action}": STAFF_OFFICE,
     "GET /console/alerts": STAFF_OFFICE,
-    "POST /console/alerts/{alert_id}/acknowledge": STAFF_OFFICE,
-    "POST /console/alerts/{alert_id}/resolve": STAFF_OFFICE,
-    "POST /console/alerts/{alert_id}/dismiss": STAFF_OFFICE,
-    "GET /api/v1/geofences": MANAGERS_NATIONAL,
+    "POST /console/alerts/{alert_id}/{action}": STAFF_OFFICE,
     "POST /api/v1/geofences": MANAGERS_NATIONAL,
-    "PUT /api/v1/geofences/{zone_id}": MANAGERS_NATIONAL,
-    "DELETE /api/v1/geofences/{zone_id}": MANAGERS_NATIONAL,
-    "GET /console/zones": MANAGERS_NATIONAL,
     # notification channels (country-wide settings)
     "GET /api/v1/notification-channels": MANAGERS_NATIONAL,
     "POST /api/v1/notification-channels": MANAGERS_NATIONAL,
@@ -144,17 +139,11 @@ POLICIES: dict[str, Policy] = {
     "GET /api/v1/notification-channels/{channel_id}/deliveries": MANAGERS_NATIONAL,
     "GET /console/notifications": MANAGERS_NATIONAL,
     "POST /console/notifications": MANAGERS_NATIONAL,
-    "POST /console/notifications/{channel_id}/enable": MANAGERS_NATIONAL,
-    "POST /console/notifications/{channel_id}/disable": MANAGERS_NATIONAL,
-    "POST /console/notifications/{channel_id}/rotate-secret": MANAGERS_NATIONAL,
+    "POST /console/notifications/{channel_id}/{action}": MANAGERS_NATIONAL,
     # maps and dashboards (aggregates; officers their office's)
     "GET /api/v1/map/scans": STAFF_OFFICE,
     "GET /api/v1/map/regions": STAFF_OFFICE,
     "GET /api/v1/map/regions.geojson": STAFF_NATIONAL,
-    "GET /api/v1/map/provinces.geojson": STAFF_NATIONAL,
-    "GET /api/v1/map/sightings": STAFF_OFFICE,
-    "GET /maps/base/{scale}.geojson": PUBLIC,  # Natural Earth land: the report form draws it
-    "GET /maps/labels.json": PUBLIC,  # names of provinces and cities
     "GET /console/map": STAFF_OFFICE,
     "GET /console/dashboard": STAFF_OFFICE,
     "GET /api/v1/statistics/present": STAFF_OFFICE,
@@ -162,7 +151,6 @@ POLICIES: dict[str, Policy] = {
     # reports from the public, cases, TAK actions, published statistics
     "GET /lapor": PUBLIC,
     "POST /lapor": PUBLIC,
-    "GET /lapor/places": PUBLIC,  # place names (gazetteer), for the report form
     "GET /lapor/track": PUBLIC,
     "GET /lapor/{code}": PUBLIC,
     "GET /api/v1/reports": STAFF_OFFICE,
@@ -173,8 +161,7 @@ POLICIES: dict[str, Policy] = {
     "POST /api/v1/cases/{case_id}/notes": STAFF_OFFICE,
     "POST /api/v1/cases/{case_id}/status": STAFF_OFFICE,
     "POST /api/v1/actions": STAFF_OFFICE,
-    "POST /api/v1/actions/{action_id}/approve": STAFF_OFFICE,
-    "POST /api/v1/actions/{action_id}/reject": STAFF_OFFICE,
+    "POST /api/v1/actions/{action_id}/{decision}": STAFF_OFFICE,
     "GET /api/v1/actions": STAFF_OFFICE,
     "GET /api/v1/statistics/deportations": STAFF_NATIONAL,
     "GET /api/v1/statistics/reports": STAFF_NATIONAL,
@@ -182,15 +169,8 @@ POLICIES: dict[str, Policy] = {
     "POST /console/cases": STAFF_OFFICE,
     "GET /console/cases/{case_id}": STAFF_OFFICE,
     "GET /console/cases/{case_id}/photos/{photo_id}.jpg": STAFF_OFFICE,
-    "POST /console/cases/{case_id}/note": STAFF_OFFICE,
-    "POST /console/cases/{case_id}/person": STAFF_OFFICE,
-    "POST /console/cases/{case_id}/assign": STAFF_OFFICE,
-    "POST /console/cases/{case_id}/name": STAFF_OFFICE,
-    "POST /console/cases/{case_id}/passport": STAFF_OFFICE,
-    "POST /console/cases/{case_id}/status": STAFF_OFFICE,
-    "POST /console/cases/{case_id}/action": STAFF_OFFICE,
-    "POST /console/actions/{action_id}/approve": STAFF_OFFICE,
-    "POST /console/actions/{action_id}/reject": STAFF_OFFICE,
+    "POST /console/cases/{case_id}/{what}": STAFF_OFFICE,
+    "POST /console/actions/{action_id}/{decision}": STAFF_OFFICE,
     "GET /console/statistics": STAFF_NATIONAL,
     "GET /console/statistics/export": STAFF_NATIONAL,
     # TIMPORA operations
@@ -200,8 +180,7 @@ POLICIES: dict[str, Policy] = {
     "GET /console/operations": OPERATIONS_MEMBER,
     "POST /console/operations": STAFF_OFFICE,
     "GET /console/operations/{op_id}": OPERATIONS_MEMBER,
-    "POST /console/operations/{op_id}/add": STAFF_OFFICE,
-    "POST /console/operations/{op_id}/results": STAFF_OFFICE,
+    "POST /console/operations/{op_id}/{what}": STAFF_OFFICE,
     # APPAPO passport queue: citizens (public), the office's desk and settings
     "GET /antrean": PUBLIC,
     "GET /antrean/kantor/{code}": PUBLIC,
@@ -263,7 +242,9 @@ def is_national(officer: Officer) -> bool:
     return officer.role is Role.SUPERVISOR and officer.office.kind == DATA_CENTRE_KIND
 
 
-def office_filter(officer: Officer, column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
+def office_filter(
+    officer: Officer, column: sa.ColumnElement[str] | QueryableAttribute[str]
+) -> sa.ColumnElement[bool]:
     """`column` (an office code) limited to what the officer may act on."""
     return sa.true() if is_national(officer) else column == officer.office_code
 
@@ -301,3 +282,85 @@ def person_offices(session: Session, person_id: uuid.UUID) -> set[str]:
 
 def person_in_scope(session: Session, officer: Officer, person_id: uuid.UUID) -> bool:
     return is_national(officer) or officer.office_code in person_offices(session, person_id)
+
+
+# --- break-the-glass: another office's person, opened with a stated purpose ---------------------
+BREAK_GLASS_TAG = "people:person:break-glass"
+BREAK_GLASS_HOURS = 8  # how long one stated purpose opens the record to the account
+MIN_PURPOSE = 10  # characters
+
+
+def break_glass_open(session: Session, officer: Officer, person_id: uuid.UUID) -> bool:
+    """Whether the officer stated a purpose for this person in the last BREAK_GLASS_HOURS."""
+    from pantau.audit.models import AuditEvent
+
+    since = utcnow() - timedelta(hours=BREAK_GLASS_HOURS)
+    return bool(
+        session.scalar(
+            sa.select(
+                sa.exists().where(
+                    AuditEvent.target == f"person:{person_id}",
+                    AuditEvent.tag == BREAK_GLASS_TAG,
+                    AuditEvent.actor_id == officer.id,
+                    AuditEvent.occurred_at >= since,
+                )
+            )
+        )
+    )
+
+
+def person_readable(session: Session, officer: Officer, person_id: uuid.UUID) -> bool:
+    return person_in_scope(session, officer, person_id) or break_glass_open(
+        session, officer, person_id
+    )
+
+
+def break_glass(
+    session: Session, officer: Officer, actor: Actor, person_id: uuid.UUID, purpose: str
+) -> None:
+    """Record a stated purpose for reading another office's person (audited with the offices the
+    person belongs to, whose supervisors see it). An unknown person answers 404."""
+    from pantau.audit.services import record_event
+    from pantau.people.models import Person
+
+    text = " ".join(purpose.split())
+    if len(text) < MIN_PURPOSE:
+        raise PantauError(
+            "purpose_required",
+            f"State the purpose in a few words (at least {MIN_PURPOSE} characters).",
+            f"Sebutkan tujuannya dalam beberapa kata (paling sedikit {MIN_PURPOSE} huruf).",
+            status=422,
+            field="purpose",
+        )
+    if session.get(Person, person_id) is None:
+        raise NotFound("unknown_person", "No such person.", "Orang tidak ditemukan.")
+    record_event(
+        session,
+        BREAK_GLASS_TAG,
+        actor=actor,
+        target=f"person:{person_id}",
+        details={
+            "purpose": text[:500],
+            "offices": sorted(person_offices(session, person_id)),
+            "by_office": officer.office_code,
+        },
+    )
+
+
+def break_glass_reads(session: Session, officer: Officer, *, days: int = 30) -> list[Any]:
+    """The cross-office reads a supervisor is shown: of their office's people (national
+    supervisors: all), newest first."""
+    from pantau.audit.models import AuditEvent
+
+    q = (
+        sa.select(AuditEvent)
+        .where(
+            AuditEvent.tag == BREAK_GLASS_TAG,
+            AuditEvent.occurred_at >= utcnow() - timedelta(days=days),
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(100)
+    )
+    if not is_national(officer):
+        q = q.where(AuditEvent.details.contains({"offices": [officer.office_code]}))
+    return list(session.scalars(q))

@@ -24,8 +24,9 @@ def sign_in(client, acc, *, steps_ahead=0):
 
 def test_case_console_flow(app_client, db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
-    a = make_account(accounts, "petugas.a", office="DEN")
-    b = make_account(accounts, "petugas.b", office="DEN")
+    # Ngurah Rai's officers: DPS, where the person arrives, is their checkpoint.
+    a = make_account(accounts, "petugas.a", office="NGR")
+    b = make_account(accounts, "petugas.b", office="NGR")
     token = app_client.post(
         "/api/v1/auth/token", data={"username": "petugas.a", "password": PASSWORD, "otp": a.code()}
     ).json()["access_token"]

@@ -184,13 +184,13 @@ def test_extension_and_departure_reach_the_status_list(app_client, officer_heade
     dep = app_client.post(
         "/api/v1/departures",
         headers=officer_headers,
-        json={"checkpoint": "CGK", "qr_text": body["sticker"]["qr_text"]},
+        json={"checkpoint": "DPS", "qr_text": body["sticker"]["qr_text"]},
     )
     assert dep.status_code == 200 and dep.json()["status"] == "departed"
     twice = app_client.post(
         "/api/v1/departures",
         headers=officer_headers,
-        json={"checkpoint": "CGK", "qr_text": body["sticker"]["qr_text"]},
+        json={"checkpoint": "DPS", "qr_text": body["sticker"]["qr_text"]},
     )
     assert twice.status_code == 409
 

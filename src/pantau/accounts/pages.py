@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import segno
 from fastapi import APIRouter, Depends, Form, Request
@@ -11,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pantau.accounts.models import Officer, Role
 from pantau.errors import PantauError
 from pantau.i18n import LANGUAGES
+from pantau.policy import break_glass_reads
 from pantau.reference.services import ReferenceService
 from pantau.web import (
     LANG_COOKIE,
@@ -18,6 +20,7 @@ from pantau.web import (
     AccountsDep,
     ConsoleOfficer,
     NavItem,
+    SessionDep,
     SettingsDep,
     actor_of,
     client_origin,
@@ -107,8 +110,22 @@ def logout(request: Request, officer: ConsoleOfficer, accounts: AccountsDep) -> 
 
 
 @router.get("/console", response_class=HTMLResponse, include_in_schema=False)
-def console_home(request: Request, officer: ConsoleOfficer) -> Response:
-    return render(request, "console_home.html")
+def console_home(request: Request, officer: ConsoleOfficer, db: SessionDep) -> Response:
+    """The menu; a supervisor also sees the cross-office reads of their office's people
+    (break-the-glass, docs/access.md), times in their office's zone."""
+    if officer.role is not Role.SUPERVISOR:
+        return render(request, "console_home.html")
+    zone = ZoneInfo(officer.office.tz)
+    reads = [
+        {
+            "when": f"{e.occurred_at.astimezone(zone):%Y-%m-%d %H:%M} {officer.office.zone}",
+            "who": f"{e.actor} ({e.details.get('by_office', '')})",
+            "target": e.target,
+            "purpose": e.details.get("purpose", ""),
+        }
+        for e in break_glass_reads(db, officer)
+    ]
+    return render(request, "console_home.html", break_glass=reads)
 
 
 # --- console: accounts -------------------------------------------------------------------------

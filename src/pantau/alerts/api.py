@@ -6,16 +6,17 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
-from pantau.alerts.geofence import ZoneService, shape_of
+from pantau.alerts.geofence import Geofence, check_zone
 from pantau.alerts.models import Alert
-from pantau.alerts.services import AlertService
-from pantau.alerts.tasks import queue_scan_rules
-from pantau.scans.services import ScanRow
+from pantau.alerts.services import AlertEngine, AlertService
+from pantau.audit.services import record_event
+from pantau.scans.models import Scan
+from pantau.scoped import ScopedAlert
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter()
@@ -28,12 +29,11 @@ StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
 
 
 def setup(app: FastAPI) -> None:
-    """Queue the rules for every batch of stored scans, in the ingest's own transaction: the job
-    exists exactly when the scans do, and the worker raises the alerts within seconds
-    (alerts/tasks.py). The request itself reads no history."""
+    """Run the rules on every batch of stored scans (isolated from ingestion by the scan service)."""
+    cipher = app.state.cipher
 
-    def alert_hook(session: Session, scans: Sequence[ScanRow]) -> None:
-        queue_scan_rules(session, scans)
+    def alert_hook(session: Session, scans: Sequence[Scan]) -> None:
+        AlertEngine(session, cipher=cipher).on_scans(scans)
 
     app.state.scan_hooks.append(alert_hook)
 
@@ -74,39 +74,19 @@ def list_alerts(
     return AlertService(db).list(officer, person=person, kind=kind, status=status, office=office)
 
 
-def _act(
+@router.post("/api/v1/alerts/{alert_id}/{action}", response_model=AlertPublic, tags=["alerts"])
+def act_on_alert(
     request: Request,
-    alert_id: uuid.UUID,
+    alert: ScopedAlert,
     action: str,
     body: AlertAction,
-    db: Session,
-    officer: Officer,
+    db: SessionDep,
+    officer: StaffApi,
 ) -> Alert:
+    """`acknowledge`, `resolve` or `dismiss` (a reason is required to dismiss)."""
     return AlertService(db).act(
-        alert_id, action, officer=officer, actor=actor_of(request, officer), reason=body.reason
+        alert.id, action, officer=officer, actor=actor_of(request, officer), reason=body.reason
     )
-
-
-@router.post("/api/v1/alerts/{alert_id}/acknowledge", response_model=AlertPublic, tags=["alerts"])
-def acknowledge_alert(
-    request: Request, alert_id: uuid.UUID, body: AlertAction, db: SessionDep, officer: StaffApi
-) -> Alert:
-    return _act(request, alert_id, "acknowledge", body, db, officer)
-
-
-@router.post("/api/v1/alerts/{alert_id}/resolve", response_model=AlertPublic, tags=["alerts"])
-def resolve_alert(
-    request: Request, alert_id: uuid.UUID, body: AlertAction, db: SessionDep, officer: StaffApi
-) -> Alert:
-    return _act(request, alert_id, "resolve", body, db, officer)
-
-
-@router.post("/api/v1/alerts/{alert_id}/dismiss", response_model=AlertPublic, tags=["alerts"])
-def dismiss_alert(
-    request: Request, alert_id: uuid.UUID, body: AlertAction, db: SessionDep, officer: StaffApi
-) -> Alert:
-    """A reason is required to dismiss."""
-    return _act(request, alert_id, "dismiss", body, db, officer)
 
 
 class GeofenceCreate(BaseModel):
@@ -119,37 +99,31 @@ class GeofenceCreate(BaseModel):
     polygon: list[list[float]] | None = None
 
 
-Manager = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))]
-
-
-@router.get("/api/v1/geofences", tags=["alerts"])
-def list_geofences(db: SessionDep, admin: Manager) -> dict[str, Any]:
-    """The active restricted zones."""
-    return {"zones": [shape_of(z) for z in ZoneService(db).zones()]}
-
-
 @router.post("/api/v1/geofences", status_code=201, tags=["alerts"])
 def create_geofence(
-    request: Request, body: GeofenceCreate, db: SessionDep, admin: Manager
+    request: Request,
+    body: GeofenceCreate,
+    db: SessionDep,
+    admin: Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))],
 ) -> dict[str, Any]:
     """A restricted zone (circle: centre and radius in metres; polygon: [[lat, lon], ...])."""
-    zone = ZoneService(db).create(body.model_dump(), actor=actor_of(request, admin))
-    return shape_of(zone)
-
-
-@router.put("/api/v1/geofences/{zone_id}", tags=["alerts"])
-def update_geofence(
-    request: Request, zone_id: uuid.UUID, body: GeofenceCreate, db: SessionDep, admin: Manager
-) -> dict[str, Any]:
-    """Change a zone's name, office or shape (audited with the shape before and after)."""
-    zone = ZoneService(db).update(zone_id, body.model_dump(), actor=actor_of(request, admin))
-    return shape_of(zone)
-
-
-@router.delete("/api/v1/geofences/{zone_id}", status_code=204, tags=["alerts"])
-def remove_geofence(
-    request: Request, zone_id: uuid.UUID, db: SessionDep, admin: Manager
-) -> Response:
-    """Remove a zone: it raises no more alerts; kept inactive for the alerts that name it."""
-    ZoneService(db).remove(zone_id, actor=actor_of(request, admin))
-    return Response(status_code=204)
+    check_zone(body.model_dump())
+    zone = Geofence(
+        name=body.name.strip(),
+        kind=body.kind,
+        center_lat=body.center_lat,
+        center_lon=body.center_lon,
+        radius_m=body.radius_m,
+        polygon=body.polygon,
+        office_code=body.office.upper(),
+    )
+    db.add(zone)
+    db.flush()
+    record_event(
+        db,
+        "alerts:geofence:create",
+        actor=actor_of(request, admin),
+        target=f"geofence:{zone.id}",
+        details={"name": zone.name, "kind": zone.kind},
+    )
+    return {"id": str(zone.id), "name": zone.name, "kind": zone.kind}

@@ -7,10 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
-from pantau.alerts.services import AlertService, alert_places
+from pantau.alerts.services import AlertService
 from pantau.errors import PantauError
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
@@ -28,17 +27,17 @@ def inbox(
     status: Annotated[str, Query(pattern="^(active|resolved|dismissed)$")] = "active",
 ) -> Response:
     alerts = AlertService(db).list(officer, status=status)
-    return render(
-        request,
-        "alerts/inbox.html",
-        alerts=alerts,
-        status=status,
-        places=alert_places(db, alerts),
-    )
+    return render(request, "alerts/inbox.html", alerts=alerts, status=status)
 
 
-def _inbox_act(
-    request: Request, alert_id: uuid.UUID, action: str, reason: str, db: Session, officer: Officer
+@router.post("/console/alerts/{alert_id}/{action}", include_in_schema=False)
+def inbox_act(
+    request: Request,
+    alert_id: uuid.UUID,
+    action: str,
+    db: SessionDep,
+    officer: StaffPage,
+    reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     try:
         AlertService(db).act(
@@ -56,27 +55,3 @@ def _inbox_act(
             error=exc.message(page_language(request)),
         )
     return RedirectResponse("/console/alerts", status_code=303)
-
-
-Reason = Annotated[str, Form(max_length=1000)]
-
-
-@router.post("/console/alerts/{alert_id}/acknowledge", include_in_schema=False)
-def inbox_acknowledge(
-    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: StaffPage, reason: Reason = ""
-) -> Response:
-    return _inbox_act(request, alert_id, "acknowledge", reason, db, officer)
-
-
-@router.post("/console/alerts/{alert_id}/resolve", include_in_schema=False)
-def inbox_resolve(
-    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: StaffPage, reason: Reason = ""
-) -> Response:
-    return _inbox_act(request, alert_id, "resolve", reason, db, officer)
-
-
-@router.post("/console/alerts/{alert_id}/dismiss", include_in_schema=False)
-def inbox_dismiss(
-    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: StaffPage, reason: Reason = ""
-) -> Response:
-    return _inbox_act(request, alert_id, "dismiss", reason, db, officer)

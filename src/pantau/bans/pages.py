@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau.accounts.models import Officer, Role
 from pantau.bans.services import BanInput, BanService
 from pantau.errors import PantauError
-from pantau.stays.services import recent_refusals
+from pantau.stays.models import Refusal
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
 router = APIRouter(include_in_schema=False)
@@ -27,7 +28,7 @@ StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 @router.get("/console/bans", response_class=HTMLResponse)
 def bans_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
     bans = BanService(db, cipher=request.app.state.cipher)
-    refusals = recent_refusals(db)
+    refusals = db.scalars(sa.select(Refusal).order_by(Refusal.occurred_at.desc()).limit(50)).all()
     return render(
         request, "people/bans.html", bans=bans.list(), name_of=bans.name_of, refusals=refusals
     )
@@ -65,7 +66,9 @@ def bans_add(
             actor=actor_of(request, officer),
         )
     except PantauError as exc:
-        refusals = recent_refusals(db)
+        refusals = db.scalars(
+            sa.select(Refusal).order_by(Refusal.occurred_at.desc()).limit(50)
+        ).all()
         return render(
             request,
             "people/bans.html",

@@ -6,15 +6,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from pantau import scoped
 from pantau.accounts.models import Officer, Role
 from pantau.cases.models import Action, Case
 from pantau.cases.services import ActionService, CaseService
 from pantau.errors import PantauError
+from pantau.policy import office_filter
 from pantau.reports.models import Report
-from pantau.reports.services import reports_for
+from pantau.scoped import ScopedAction, ScopedCase
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["cases"])
@@ -95,7 +98,8 @@ class ActionPublic(BaseModel):
 
 @router.get("/api/v1/reports", response_model=list[ReportPublic])
 def list_reports(db: SessionDep, officer: Staff) -> list[Report]:
-    return reports_for(db, officer)
+    q = sa.select(Report).where(office_filter(officer, Report.office_code))
+    return list(db.scalars(q.order_by(Report.received_at.desc()).limit(300)))
 
 
 @router.post("/api/v1/cases", response_model=CasePublic, status_code=201)
@@ -117,9 +121,8 @@ def list_cases(
 
 
 @router.get("/api/v1/cases/{case_id}")
-def case_detail(case_id: uuid.UUID, db: SessionDep, officer: Staff) -> dict[str, Any]:
+def case_detail(case: ScopedCase, db: SessionDep, officer: Staff) -> dict[str, Any]:
     cases = CaseService(db)
-    case = cases.get(case_id, officer)
     return {
         "case": CasePublic.model_validate(case).model_dump(mode="json"),
         "persons": [str(p) for p in cases.persons(case)],
@@ -137,10 +140,10 @@ def case_detail(case_id: uuid.UUID, db: SessionDep, officer: Staff) -> dict[str,
 
 @router.post("/api/v1/cases/{case_id}/persons", status_code=204)
 def link_person(
-    request: Request, case_id: uuid.UUID, body: PersonLink, db: SessionDep, officer: Staff
+    request: Request, case: ScopedCase, body: PersonLink, db: SessionDep, officer: Staff
 ) -> None:
-    cases = CaseService(db)
-    case, actor = cases.get(case_id, officer), actor_of(request, officer)
+    """Link a person of your office (by id) or the holder of a sticker of one (by serial)."""
+    cases, actor = CaseService(db), actor_of(request, officer)
     if body.person_id is not None:
         cases.link_person(case, body.person_id, officer=officer, actor=actor, how=body.how)
     elif body.serial:
@@ -157,21 +160,16 @@ def link_person(
 
 @router.post("/api/v1/cases/{case_id}/notes", status_code=204)
 def add_note(
-    request: Request, case_id: uuid.UUID, body: Note, db: SessionDep, officer: Staff
+    request: Request, case: ScopedCase, body: Note, db: SessionDep, officer: Staff
 ) -> None:
-    cases = CaseService(db)
-    cases.note(
-        cases.get(case_id, officer), body.text, officer=officer, actor=actor_of(request, officer)
-    )
+    CaseService(db).note(case, body.text, officer=officer, actor=actor_of(request, officer))
 
 
 @router.post("/api/v1/cases/{case_id}/status", response_model=CasePublic)
 def move_case(
-    request: Request, case_id: uuid.UUID, body: CaseMove, db: SessionDep, officer: Staff
+    request: Request, case: ScopedCase, body: CaseMove, db: SessionDep, officer: Staff
 ) -> Case:
-    cases = CaseService(db)
-    case = cases.get(case_id, officer)
-    cases.move(
+    CaseService(db).move(
         case, body.status, officer=officer, actor=actor_of(request, officer), outcome=body.outcome
     )
     return case
@@ -179,7 +177,11 @@ def move_case(
 
 @router.post("/api/v1/actions", response_model=ActionPublic, status_code=201)
 def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer: Staff) -> Action:
-    """Propose a TAK. Deportation, entry ban and permit cancellation wait for a second officer."""
+    """Propose a TAK. Deportation, entry ban and permit cancellation wait for a second officer.
+    The person and the case cited must be your office's (404 otherwise)."""
+    scoped.person(db, officer, body.person_id)
+    if body.case_id is not None:
+        scoped.case(db, officer, body.case_id)
     return ActionService(db, cipher=request.app.state.cipher).propose(
         kind=body.kind,
         person_id=body.person_id,
@@ -191,20 +193,15 @@ def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer
     )
 
 
-@router.post("/api/v1/actions/{action_id}/approve", response_model=ActionPublic)
-def approve_action(
-    request: Request, action_id: uuid.UUID, db: SessionDep, officer: Staff
+@router.post("/api/v1/actions/{action_id}/{decision}", response_model=ActionPublic)
+def decide_action(
+    request: Request, action: ScopedAction, decision: str, db: SessionDep, officer: Staff
 ) -> Action:
-    """A second officer approves: the action is carried out."""
+    """Approve or reject an action of your office (another office's answers 404)."""
+    if decision not in ("approve", "reject"):
+        raise PantauError("bad_decision", "Use approve or reject.", "Gunakan approve atau reject.")
     return ActionService(db, cipher=request.app.state.cipher).decide(
-        action_id, approve=True, officer=officer, actor=actor_of(request, officer)
-    )
-
-
-@router.post("/api/v1/actions/{action_id}/reject", response_model=ActionPublic)
-def reject_action(request: Request, action_id: uuid.UUID, db: SessionDep, officer: Staff) -> Action:
-    return ActionService(db, cipher=request.app.state.cipher).decide(
-        action_id, approve=False, officer=officer, actor=actor_of(request, officer)
+        action.id, approve=decision == "approve", officer=officer, actor=actor_of(request, officer)
     )
 
 

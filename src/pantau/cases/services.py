@@ -19,11 +19,11 @@ from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.people.models import Person
 from pantau.people.services import GIVEN, SURNAME
 from pantau.pii import PiiCipher
+from pantau.policy import is_national, office_filter, person_in_scope
 from pantau.reports.models import Report
 from pantau.stays.models import Stay, StayStatus
-from pantau.stays.services import latest_stay
 from pantau.stickers.models import Sticker
-from pantau.stickers.services import StickerService, pretty_serial
+from pantau.stickers.services import StickerService
 
 SERIOUS = {"deportation", "entry-ban", "permit-cancellation"}  # need a second officer
 BAN_YEARS_AFTER_DEPORTATION = 6  # proposed length; the approving officer may change it
@@ -31,9 +31,7 @@ STAFF = (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER)
 
 
 def _scope(officer: Officer) -> sa.ColumnElement[bool]:
-    if officer.role in (Role.ADMIN, Role.SUPERVISOR):
-        return sa.true()
-    return Case.office_code == officer.office_code
+    return office_filter(officer, Case.office_code)
 
 
 class CaseService:
@@ -52,12 +50,12 @@ class CaseService:
         office, source = officer.office_code, "officer"
         if report_id:
             report = self.session.get(Report, report_id)
-            if report is None:
+            if report is None or not self._mine(officer, report.office_code):
                 raise NotFound("unknown_report", "No such report.", "Laporan tidak ditemukan.")
             office, source, report.status = report.office_code, "report", "in-progress"
         elif alert_id:
             alert = self.session.get(Alert, alert_id)
-            if alert is None:
+            if alert is None or not self._mine(officer, alert.office_code):
                 raise NotFound("unknown_alert", "No such alert.", "Peringatan tidak ditemukan.")
             office, source = alert.office_code, "alert"
         if len(title.strip()) < 3:
@@ -84,6 +82,10 @@ class CaseService:
             details={"source": source, "office": office},
         )
         return case
+
+    @staticmethod
+    def _mine(officer: Officer, office_code: str) -> bool:
+        return is_national(officer) or office_code == officer.office_code
 
     def _entry(
         self,
@@ -116,24 +118,14 @@ class CaseService:
             q = q.where(Case.status == status)
         return list(self.session.scalars(q))
 
-    def of_person(self, person_id: uuid.UUID) -> list[Case]:
-        """Every case the person is linked to, oldest first (the person page; not scoped)."""
-        return list(
-            self.session.scalars(
-                sa.select(Case)
-                .where(
-                    Case.id.in_(
-                        sa.select(CaseEntry.case_id).where(CaseEntry.person_id == person_id)
-                    )
-                )
-                .order_by(Case.created_at)
-            )
-        )
-
     def link_person(
         self, case: Case, person_id: uuid.UUID, *, officer: Officer, actor: Actor, how: str
     ) -> None:
-        if self.session.get(Person, person_id) is None:
+        """Only a person in the officer's scope (pantau.policy: their office's, or seen in its
+        working area) may be linked; another office's answers as an unknown one."""
+        if self.session.get(Person, person_id) is None or not person_in_scope(
+            self.session, officer, person_id
+        ):
             raise NotFound("unknown_person", "No such person.", "Orang tidak ditemukan.")
         self._entry(case, officer, "person", how, person_id)
         record_event(
@@ -250,19 +242,6 @@ class CaseService:
                 sa.select(CaseEntry).where(CaseEntry.case_id == case.id).order_by(CaseEntry.at)
             )
         )
-
-    def person_facts(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-        """What the case page says of each linked person without decrypting a name: nationality, and
-        the latest stay's permit, status and sticker serials (the name is on the audited person page)."""
-        facts: dict[uuid.UUID, str] = {}
-        for person in self.session.scalars(sa.select(Person).where(Person.id.in_(ids))):
-            stay = latest_stay(self.session, person.id)
-            parts = [person.nationality]
-            if stay is not None:
-                parts += [stay.permit.value, stay.status.value]
-                parts += [f"{pretty_serial(st.serial)} ({st.status.value})" for st in stay.stickers]
-            facts[person.id] = " · ".join(parts)
-        return facts
 
 
 class ActionService:
@@ -424,7 +403,7 @@ class ActionService:
         )
 
     def pending(self, officer: Officer) -> list[Action]:
-        q = sa.select(Action).where(Action.status == "proposed").order_by(Action.proposed_at)
-        if officer.role not in (Role.ADMIN, Role.SUPERVISOR):
-            q = q.where(Action.office_code == officer.office_code)
-        return list(self.session.scalars(q))
+        q = sa.select(Action).where(
+            Action.status == "proposed", office_filter(officer, Action.office_code)
+        )
+        return list(self.session.scalars(q.order_by(Action.proposed_at)))

@@ -11,6 +11,7 @@ from pantau.accounts.models import Officer, Role
 from pantau.dashboards import charts
 from pantau.dashboards.services import DIMENSIONS, SERIES, DashboardService, scope_of
 from pantau.i18n import translator
+from pantau.policy import is_national
 from pantau.web import NavItem, SessionDep, page_language, render, require_roles
 
 router = APIRouter()
@@ -54,5 +55,5 @@ def dashboard_page(
             for s in SERIES
         },
         totals={s: sum(getattr(x, s) for x in days) for s in SERIES},
-        national=officer.role is not Role.OFFICER,
+        national=is_national(officer),
     )

@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.alerts.models import Alert
 from pantau.db import utcnow
 from pantau.people.models import Person
+from pantau.policy import is_national
 from pantau.reference.models import Checkpoint, Region
 from pantau.scans.models import Scan
 from pantau.stays.models import Refusal, Stay, StayStatus
@@ -31,13 +32,12 @@ DAY_ZONE = "Asia/Jakarta"
 DIMENSIONS = ("nationality", "permit", "office", "province")
 UNPLACED = "-"  # present, but no scan placed in a regency yet
 SERIES = ("arrivals", "departures", "refusals", "overstays", "alerts")
-NATIONAL_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 
 def scope_of(officer: Officer, office: str | None = None) -> str | None:
     """The office whose figures an account may see: officers their own, whatever they ask;
-    supervisors and administrators the country, or one office when they ask for it."""
-    if officer.role in NATIONAL_ROLES:
+    national accounts (pantau.policy) the country, or one office when they ask for it."""
+    if is_national(officer):
         return office.upper() if office else None
     return officer.office_code
 

@@ -4,23 +4,23 @@ operation needs: its cases' titles, not the people's records."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
+from pantau.cases.models import Case
 from pantau.operations.models import Operation
 from pantau.operations.services import (
     OperationCreate,
     OperationResult,
-    case_titles,
-    get_visible,
-    list_visible,
     plan,
     record,
+    visible,
 )
+from pantau.scoped import ScopedOperation
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["cases"])
@@ -31,7 +31,7 @@ Anyone = Annotated[
 
 
 def _view(db: Session, op: Operation) -> dict[str, Any]:
-    titles = case_titles(db, op)
+    titles = dict(db.execute(sa.select(Case.id, Case.title).where(Case.id.in_(op.case_ids))).all())
     return {
         "id": str(op.id),
         "name": op.name,
@@ -57,12 +57,11 @@ def plan_operation(
 def list_operations(db: SessionDep, officer: Anyone) -> list[dict[str, Any]]:
     """Staff see their office's operations (supervisors all); a TIMPORA partner only those they are
     a member of."""
-    return [_view(db, op) for op in list_visible(db, officer)]
+    return [_view(db, op) for op in db.scalars(visible(officer))]
 
 
 @router.post("/api/v1/operations/{op_id}/results")
 def record_results(
-    request: Request, op_id: uuid.UUID, body: OperationResult, db: SessionDep, officer: Staff
+    request: Request, op: ScopedOperation, body: OperationResult, db: SessionDep, officer: Staff
 ) -> dict[str, Any]:
-    op = get_visible(db, op_id, officer)
     return _view(db, record(db, op, officer, actor_of(request, officer), body.results))

@@ -15,6 +15,7 @@ from pantau.audit.services import Actor, record_event
 from pantau.cases.models import Case
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
 from pantau.operations.models import Operation
+from pantau.policy import office_filter
 
 
 class OperationCreate(BaseModel):
@@ -49,13 +50,13 @@ def _members(db: Session, usernames: list[str]) -> list[uuid.UUID]:
 
 
 def visible(officer: Officer) -> sa.Select[Operation]:
-    """Staff see their office's operations (supervisors and admins all); a TIMPORA partner only the
+    """Staff see their office's operations (national accounts all); a TIMPORA partner only the
     operations they are a member of."""
     q = sa.select(Operation).order_by(Operation.day.desc()).limit(200)
     if officer.role is Role.PARTNER:
         q = q.where(sa.literal(officer.id, sa.Uuid) == sa.any_(Operation.members))
-    elif officer.role is Role.OFFICER:
-        q = q.where(Operation.office_code == officer.office_code)
+    else:
+        q = q.where(office_filter(officer, Operation.office_code))
     return q
 
 
@@ -74,9 +75,7 @@ def _cases(db: Session, officer: Officer, case_ids: list[uuid.UUID]) -> list[uui
     """Only cases the planning officer may see can be covered by their operation."""
     if not case_ids:
         return []
-    q = sa.select(Case.id).where(Case.id.in_(case_ids))
-    if officer.role is Role.OFFICER:
-        q = q.where(Case.office_code == officer.office_code)
+    q = sa.select(Case.id).where(Case.id.in_(case_ids), office_filter(officer, Case.office_code))
     found = set(db.scalars(q))
     if missing := [str(c) for c in case_ids if c not in found]:
         raise PantauError(
@@ -177,30 +176,3 @@ def record(db: Session, op: Operation, officer: Officer, actor: Actor, results: 
     op.results, op.status = results.strip()[:5000], "done"
     record_event(db, "cases:operation:results", actor=actor, target=f"operation:{op.id}")
     return op
-
-
-def list_visible(db: Session, officer: Officer) -> list[Operation]:
-    return list(db.scalars(visible(officer)))
-
-
-def for_case(db: Session, officer: Officer, case_id: uuid.UUID) -> list[Operation]:
-    """The operations the officer may see that cover this case."""
-    return list(
-        db.scalars(
-            visible(officer).where(sa.literal(case_id, sa.Uuid) == sa.any_(Operation.case_ids))
-        )
-    )
-
-
-def case_titles(db: Session, op: Operation) -> dict[uuid.UUID, str]:
-    return dict(db.execute(sa.select(Case.id, Case.title).where(Case.id.in_(op.case_ids))).all())
-
-
-def cases_of(db: Session, op: Operation) -> list[Case]:
-    """The operation's cases, in the operation's order."""
-    cases = {c.id: c for c in db.scalars(sa.select(Case).where(Case.id.in_(op.case_ids)))}
-    return [cases[c] for c in op.case_ids if c in cases]
-
-
-def members_of(db: Session, op: Operation) -> list[Officer]:
-    return list(db.scalars(sa.select(Officer).where(Officer.id.in_(op.members))))

@@ -5,19 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from pantau import policy
 from pantau.accounts.models import Officer, Role
-from pantau.accounts.services import usernames
-from pantau.cases.services import ActionService, CaseService
-from pantau.maps.services import checkpoint_points, track
+from pantau.errors import NotFound, PantauError
+from pantau.maps.pages import checkpoint_points
+from pantau.maps.services import track
+from pantau.people.identity import passport_hash
+from pantau.people.models import Passport
 from pantau.people.services import PeopleService
-from pantau.pii import PiiCipher
 from pantau.reference.services import ReferenceService
-from pantau.scans.services import scans_of_person
+from pantau.scans.models import Scan
 from pantau.stickers.services import pretty_serial
-from pantau.web import NavItem, SessionDep, actor_of, render, require_roles
+from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,8 +42,13 @@ def people_search(
 ) -> Response:
     found = None
     if passport and nationality:
-        hit = PeopleService(db, cipher=request.app.state.cipher).by_passport(
-            nationality.upper(), passport.upper().replace(" ", "")
+        hit = db.scalar(
+            sa.select(Passport).where(
+                Passport.number_hash
+                == passport_hash(
+                    request.app.state.cipher, nationality.upper(), passport.upper().replace(" ", "")
+                )
+            )
         )
         if hit is not None:
             return RedirectResponse(f"/console/people/{hit.person_id}", status_code=303)
@@ -54,11 +62,22 @@ def people_search(
 def person_page(
     request: Request, person_id: uuid.UUID, db: SessionDep, officer: StaffPage
 ) -> Response:
+    """The person's record, when they belong to your office (pantau.policy) or you stated a
+    purpose for them; otherwise (and for an unknown id alike) a form asking for the purpose."""
+    if not policy.person_readable(db, officer, person_id):
+        return render(
+            request, "people/purpose.html", status_code=403, person_id=person_id, purpose=""
+        )
     actor = actor_of(request, officer)
     record = PeopleService(db, cipher=request.app.state.cipher).read_person(
         person_id, actor=actor, purpose="console person page"
     )
-    scans = scans_of_person(db, person_id)
+    scans = db.scalars(
+        sa.select(Scan)
+        .where(Scan.person_id == person_id)
+        .order_by(Scan.device_time.desc())
+        .limit(200)
+    ).all()
     return render(
         request,
         "people/person.html",
@@ -67,17 +86,51 @@ def person_page(
         pretty_serial=pretty_serial,
         track=track(db, person_id),
         checkpoints=checkpoint_points(ReferenceService(db)),
-        **_actions_and_cases(db, request.app.state.cipher, person_id),
+        **_actions_and_cases(db, person_id),
     )
 
 
-def _actions_and_cases(db: SessionDep, cipher: PiiCipher, person_id: uuid.UUID) -> dict[str, Any]:
+@router.post("/console/people/{person_id}/purpose", response_class=HTMLResponse)
+def person_purpose(
+    request: Request,
+    person_id: uuid.UUID,
+    db: SessionDep,
+    officer: StaffPage,
+    purpose: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Break-the-glass: open another office's person with a stated purpose, audited and shown to
+    the supervisors of the offices the person belongs to (docs/access.md)."""
+    try:
+        policy.break_glass(db, officer, actor_of(request, officer), person_id, purpose)
+    except NotFound:
+        raise
+    except PantauError as exc:
+        return render(
+            request,
+            "people/purpose.html",
+            status_code=exc.status,
+            person_id=person_id,
+            purpose=purpose,
+            error=exc.message(page_language(request)),
+        )
+    return RedirectResponse(f"/console/people/{person_id}", status_code=303)
+
+
+def _actions_and_cases(db: SessionDep, person_id: uuid.UUID) -> dict[str, Any]:
     """The person's TAK actions (every one, with who proposed and who decided) and the cases they
     are linked to."""
-    actions = ActionService(db, cipher=cipher).for_person(person_id)
+    from pantau.cases.models import Action, Case, CaseEntry
+
+    actions = db.scalars(
+        sa.select(Action).where(Action.person_id == person_id).order_by(Action.proposed_at)
+    ).all()
     ids = {a.proposed_by for a in actions} | {a.decided_by for a in actions if a.decided_by}
-    return {
-        "actions": actions,
-        "officer_names": usernames(db, ids),
-        "cases": CaseService(db).of_person(person_id),
-    }
+    names = dict(
+        db.execute(sa.select(Officer.id, Officer.username).where(Officer.id.in_(ids))).all()
+    )
+    cases = db.scalars(
+        sa.select(Case)
+        .where(Case.id.in_(sa.select(CaseEntry.case_id).where(CaseEntry.person_id == person_id)))
+        .order_by(Case.created_at)
+    ).all()
+    return {"actions": actions, "officer_names": names, "cases": cases}

@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from pantau import wiring
+from pantau import scoped
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.errors import PantauError
 from pantau.scans.schemas import MAX_BATCH, ScanBatchResult, ScanPublic
 from pantau.scans.services import SCANNING_ROLES, ScanService
+from pantau.stickers.services import DbStickerVerifier
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["scans"])
@@ -23,7 +24,7 @@ HistoryReader = Annotated[
 
 
 def scan_service(request: Request, db: SessionDep) -> ScanService:
-    return wiring.scan_service(db, request.app.state.scan_hooks)
+    return ScanService(db, verifier=DbStickerVerifier(db), hooks=request.app.state.scan_hooks)
 
 
 ScansDep = Annotated[ScanService, Depends(scan_service)]
@@ -76,7 +77,9 @@ def list_scans(
     db: SessionDep,
     sticker: Annotated[str, Query(min_length=4, max_length=24, description="Sticker serial")],
 ) -> list[Any]:
-    """A sticker's stored scans, newest first (immigration staff only; the read is audited)."""
+    """A sticker's stored scans, newest first (immigration staff, for a person in their office's
+    scope: another office's sticker answers 404; the read is audited)."""
+    scoped.sticker(db, reader, sticker)
     rows = scans.for_sticker(sticker.upper())
     record_event(
         db,

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
+from pantau import scoped
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import Actor
-from pantau.stays.models import Stay
+from pantau.db import utcnow
+from pantau.errors import NotFound, PantauError
+from pantau.reference.models import ZONES, Checkpoint
+from pantau.scoped import ScopedStay
+from pantau.stays.models import Stay, StayStatus
+from pantau.stays.rules import extended_last_day, local_day
 from pantau.stays.schemas import (
     ArrivalCreate,
     ArrivalPublic,
@@ -19,12 +24,17 @@ from pantau.stays.schemas import (
     StickerPublic,
 )
 from pantau.stays.services import StayService, traveller_from
-from pantau.stickers.services import DbStickerVerifier
+from pantau.stickers.models import Sticker
+from pantau.stickers.services import DbStickerVerifier, Verification
 from pantau.web import SessionDep, actor_of, require_roles
 from pantau.wiring import stay_service
 
 router = APIRouter(tags=["people"])
 Staff = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))]
+
+
+def request_stay_service(request: Request, db: SessionDep, actor: Actor) -> StayService:
+    return stay_service(db, request.app.state.cipher, actor)
 
 
 def _actor(request: Request, officer: Staff) -> Actor:
@@ -35,19 +45,23 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 
 
 def _stays(request: Request, db: SessionDep, actor: ActorDep) -> StayService:
-    return stay_service(db, request.app.state.cipher, actor)
+    return request_stay_service(request, db, actor)
 
 
 StaysDep = Annotated[StayService, Depends(_stays)]
 
 
 @router.post("/api/v1/arrivals", response_model=ArrivalPublic, status_code=201)
-def register_arrival(body: ArrivalCreate, people: StaysDep, actor: ActorDep) -> ArrivalPublic:
+def register_arrival(
+    body: ArrivalCreate, people: StaysDep, actor: ActorDep, db: SessionDep, officer: Staff
+) -> ArrivalPublic:
     """Register an entry from the MRZ (or typed fields): ban-list check, stay, signed sticker.
 
     403 `entry_banned` when the person is on the entry-ban list (the refusal is recorded);
     409 `possible_match` when a person with the same name, birth date and nationality is known with
-    another passport: send again with `match` set to their id, or to "new"."""
+    another passport: send again with `match` set to their id, or to "new". 404
+    `unknown_checkpoint` for another office's checkpoint."""
+    scoped.checkpoint(db, officer, body.checkpoint)
     traveller = traveller_from(body.mrz, body.traveller)
     out = people.register_arrival(
         traveller,
@@ -74,16 +88,63 @@ def register_arrival(body: ArrivalCreate, people: StaysDep, actor: ActorDep) -> 
 
 @router.post("/api/v1/stays/{stay_id}/extend", response_model=StayPublic)
 def extend_stay(
-    stay_id: uuid.UUID, body: ExtensionCreate, people: StaysDep, actor: ActorDep
+    stay: ScopedStay, body: ExtensionCreate, people: StaysDep, actor: ActorDep, db: SessionDep
 ) -> Stay:
-    """Extend a permit under the rules; the new last day enters the status list."""
-    return people.extend(people.stay(stay_id), months=body.months, actor=actor)
+    """Extend a permit under the rules; the new last day enters the status list. Another office's
+    person's stay answers 404."""
+    if stay.status is not StayStatus.ACTIVE:
+        raise PantauError(
+            "not_active",
+            "Only an open stay can be extended.",
+            "Hanya izin tinggal yang masih berjalan yang dapat diperpanjang.",
+            status=409,
+        )
+    new_last = extended_last_day(
+        stay.permit.value,
+        # The arrival day on the checkpoint's calendar: an arrival at 00:30 WITA is 16:30 UTC the day before.
+        arrived_on=local_day(
+            stay.arrived_at, ZONES[db.get_one(Checkpoint, stay.checkpoint_code).zone]
+        ),
+        last_day=stay.last_day,
+        extensions_so_far=stay.extensions,
+        months=body.months,
+    )
+    stay.extensions += 1
+    people.set_last_day(stay, new_last, actor=actor, tag="people:stay:extend")
+    return stay
 
 
 @router.post("/api/v1/departures", response_model=StayPublic)
 def record_departure(
-    request: Request, body: DepartureCreate, people: StaysDep, actor: ActorDep, db: SessionDep
+    request: Request,
+    body: DepartureCreate,
+    people: StaysDep,
+    actor: ActorDep,
+    db: SessionDep,
+    officer: Staff,
 ) -> Stay:
-    """Record departure at an exit checkpoint by the sticker's QR text (or the stay id)."""
-    stay = people.stay_for_departure(body.qr_text, body.stay_id, verifier=DbStickerVerifier(db))
+    """Record departure at an exit checkpoint of your office by the sticker's QR text (or the
+    stay id); anyone's stay, since people leave through any checkpoint."""
+    scoped.checkpoint(db, officer, body.checkpoint)
+    stay: Stay | None = None
+    if body.qr_text:
+        check: Verification = DbStickerVerifier(db).verify(body.qr_text, at=utcnow())
+        if check.outcome not in ("valid", "expired") or check.serial is None:
+            raise PantauError(
+                "bad_sticker",
+                f"The sticker does not verify ({check.outcome}).",
+                f"Stiker tidak sah ({check.outcome}).",
+                status=422,
+                field="qr_text",
+            )
+        sticker = db.get(Sticker, check.serial)
+        stay = sticker.stay if sticker else None
+    elif body.stay_id:
+        stay = db.get(Stay, body.stay_id)
+    if stay is None:
+        raise NotFound(
+            "unknown_stay",
+            "No stay found for this sticker.",
+            "Tidak ada izin tinggal untuk stiker ini.",
+        )
     return people.depart(stay, checkpoint_code=body.checkpoint, actor=actor, at=body.departed_at)

@@ -8,14 +8,16 @@ import segno
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from pantau import scoped
 from pantau.accounts.models import Officer, Role
 from pantau.errors import PantauError
+from pantau.policy import is_national
 from pantau.reference.services import ReferenceService
+from pantau.stays.api import request_stay_service
 from pantau.stays.models import Permit
 from pantau.stays.services import traveller_from
 from pantau.stickers.services import pretty_serial
 from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
-from pantau.wiring import stay_service
 
 router = APIRouter(include_in_schema=False)
 STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
@@ -27,7 +29,8 @@ def _arrival_ctx(db: SessionDep, officer: Officer) -> dict[str, Any]:
     ref = ReferenceService(db)
     mine = [c for c in ref.checkpoints() if c.office_code == officer.office_code]
     return {
-        "checkpoints": ref.checkpoints(),
+        # Arrivals are registered at the office's own checkpoints (national accounts: any).
+        "checkpoints": ref.checkpoints() if is_national(officer) else mine,
         "default_checkpoint": mine[0].code if mine else "",
         "permits": list(Permit),
     }
@@ -61,8 +64,9 @@ def arrival_submit(
     ctx = _arrival_ctx(db, officer)
     actor = actor_of(request, officer)
     try:
+        scoped.checkpoint(db, officer, checkpoint)
         traveller = traveller_from(mrz, None)
-        out = stay_service(db, request.app.state.cipher, actor).register_arrival(
+        out = request_stay_service(request, db, actor).register_arrival(
             traveller,
             permit=Permit(permit),
             checkpoint_code=checkpoint,

@@ -5,19 +5,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from pantau import scoped
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.db import utcnow
 from pantau.errors import NotFound
-from pantau.scans.services import SCANNING_ROLES, scans_of_person
+from pantau.people.models import Person
+from pantau.people.services import GIVEN, SURNAME
+from pantau.policy import STAFF, person_in_scope
+from pantau.reference.models import ZONES, Office
+from pantau.scans.models import Scan
+from pantau.scans.services import SCANNING_ROLES
+from pantau.scoped import ScopedSticker
 from pantau.stickers import published, render
 from pantau.stickers.keys import KeyService
-from pantau.stickers.services import StickerService
 from pantau.web import SessionDep, actor_of, require_roles
 
 router = APIRouter(tags=["stickers"])
@@ -32,63 +40,48 @@ def keys(request: Request, db: SessionDep) -> KeyService:
 KeysDep = Annotated[KeyService, Depends(keys)]
 
 
-# The public documents answer 304 to a matching If-None-Match (docs/sticker-format.md section 11).
-NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
-    304: {"description": "Not modified: the ETag in If-None-Match is current."}
-}
-IfNoneMatch = Annotated[
-    str | None, Header(description="An ETag from an earlier answer: 304 while it is current.")
-]
-
-
-@router.get("/api/v1/trust-list", responses=NOT_MODIFIED)
-def trust_list(keys: KeysDep, if_none_match: IfNoneMatch = None) -> Response:
+@router.get("/api/v1/trust-list")
+def trust_list(request: Request, keys: KeysDep) -> Response:
     """Signer certificates with their kid, signed by the national root (docs/sticker-format.md).
     Public, no account needed; ETag / If-None-Match (304) and max-age for cheap polling."""
     payload = keys.trust_payload(published.period_start())
-    return published.signed_document(
-        if_none_match, payload, keys.seal, max_age=published.TRUST_MAX_AGE
-    )
+    return published.signed_document(request, payload, keys.seal, max_age=published.TRUST_MAX_AGE)
 
 
-@router.get("/api/v1/trust-list/root", response_class=Response, responses=NOT_MODIFIED)
-def trust_root(keys: KeysDep, if_none_match: IfNoneMatch = None) -> Response:
+@router.get("/api/v1/trust-list/root", response_class=Response)
+def trust_root(request: Request, keys: KeysDep) -> Response:
     """The national root certificate (PEM) that scanners pin. Public by design."""
     pem = keys.root_cert().public_bytes(serialization.Encoding.PEM)
     return published.static_document(
-        if_none_match, pem, "application/x-pem-file", max_age=published.ROOT_MAX_AGE
+        request, pem, "application/x-pem-file", max_age=published.ROOT_MAX_AGE
     )
 
 
-@router.get("/api/v1/status-list", responses=NOT_MODIFIED)
+@router.get("/api/v1/status-list")
 def status_list(
-    keys: KeysDep,
-    since: Annotated[int, Query(ge=0)] = 0,
-    if_none_match: IfNoneMatch = None,
+    request: Request, keys: KeysDep, since: Annotated[int, Query(ge=0)] = 0
 ) -> Response:
     """Revoked stickers and moved last days after version `since`, signed by the root. Public (random
     serials only); ETag / If-None-Match (304) and max-age for cheap polling."""
     payload = keys.status_payload(since, issued_at=published.period_start())
-    return published.signed_document(
-        if_none_match, payload, keys.seal, max_age=published.STATUS_MAX_AGE
-    )
+    return published.signed_document(request, payload, keys.seal, max_age=published.STATUS_MAX_AGE)
 
 
 @router.get("/api/v1/stickers/sheet.pdf", response_class=Response)
 def sticker_sheet(
     db: SessionDep, officer: Staff, serial: Annotated[list[str], Query(max_length=200)]
 ) -> Response:
-    """Several labels on A4 sheets for batch printing (`?serial=...&serial=...`)."""
-    stickers = [StickerService(db).get(s) for s in serial]
+    """Several labels on A4 sheets for batch printing (`?serial=...&serial=...`), of your
+    office's people's stickers."""
+    stickers = [scoped.sticker(db, officer, s) for s in serial]
     return Response(
         render.sheet_pdf([(s.qr_text, s.serial) for s in stickers]), media_type="application/pdf"
     )
 
 
 @router.get("/api/v1/stickers/{serial}.{fmt}", response_class=Response)
-def sticker_image(serial: str, fmt: str, db: SessionDep, officer: Staff) -> Response:
-    """The sticker as `svg`, `png` or a printable `pdf` label."""
-    sticker = StickerService(db).get(serial)
+def sticker_image(sticker: ScopedSticker, fmt: str, db: SessionDep, officer: Staff) -> Response:
+    """The sticker as `svg`, `png` or a printable `pdf` label (your office's people's)."""
     makers = {"svg": (render.svg, "image/svg+xml"), "png": (render.png, "image/png")}
     if fmt == "pdf":
         return Response(
@@ -105,15 +98,40 @@ def sticker_image(serial: str, fmt: str, db: SessionDep, officer: Staff) -> Resp
 @router.get("/api/v1/stickers/{serial}/view")
 def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Scanner) -> dict[str, Any]:
     """What the scanner's role may see: accommodation - validity and last day; partner - also the
-    name; immigration staff - also recent movements. Reads of a person are audited."""
-    stickers = StickerService(db)
-    sticker = stickers.get(serial)
-    view = stickers.view(sticker, role=scanner.role, cipher=request.app.state.cipher)
+    name; immigration staff - also recent movements, when the person is in their office's scope
+    (pantau.policy). Reads of a person are audited."""
+    sticker = scoped.holder_sticker(db, serial)
+    stay = sticker.stay
+    office = db.get(Office, stay.office_code)
+    today = utcnow().astimezone(ZoneInfo(ZONES[office.zone if office else "WIB"])).date()
+    view: dict[str, Any] = {
+        "serial": sticker.serial,
+        "status": sticker.status.value,
+        "stay_status": stay.status.value,
+        "last_day": stay.last_day.isoformat(),
+        "valid": sticker.status.value == "active"
+        and stay.status.value == "active"
+        and today <= stay.last_day,
+    }
     if scanner.role is Role.ACCOMMODATION:
         return view
-    person_id = sticker.stay.person_id
-    if scanner.role in (Role.ADMIN, Role.SUPERVISOR, Role.OFFICER):
-        rows = scans_of_person(db, person_id, since=utcnow() - timedelta(days=30), limit=20)
+    person = db.get(Person, stay.person_id)
+    assert person is not None
+    cipher = request.app.state.cipher
+    view.update(
+        nationality=person.nationality,
+        permit=stay.permit.value,
+        name=f"{cipher.decrypt(person.given_names, GIVEN)} {cipher.decrypt(person.surname, SURNAME)}".strip(),
+        photo_ref=f"person:{person.id}",
+    )
+    if scanner.role in STAFF and person_in_scope(db, scanner, person.id):
+        since = utcnow() - timedelta(days=30)
+        rows = db.scalars(
+            sa.select(Scan)
+            .where(Scan.person_id == person.id, Scan.device_time >= since)
+            .order_by(Scan.device_time.desc())
+            .limit(20)
+        )
         view["movements"] = [
             {
                 "time": r.device_time.isoformat(),
@@ -128,7 +146,7 @@ def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Scanner
         db,
         "stickers:person:view",
         actor=actor_of(request, scanner),
-        target=f"person:{person_id}",
+        target=f"person:{person.id}",
         details={"serial": sticker.serial, "role": scanner.role.value},
     )
     return view

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pantau.accounts.models import Officer, Role
 from pantau.db import utcnow
 from pantau.errors import PantauError
+from pantau.policy import is_national
 from pantau.queue.desk.pages import _desk
 from pantau.queue.models import QueueOffice, ServiceKind
 from pantau.queue.offices.services import OfficeRules, add_session, quotas, set_quota, set_rules
@@ -27,8 +28,8 @@ DeskOfficer = Annotated[Officer, Depends(require_roles(*DESK, api=False))]
 
 
 def _office_for(officer: Officer, requested: str) -> str:
-    """Officers set their own office; administrators and supervisors any office."""
-    if requested and officer.role in (Role.ADMIN, Role.SUPERVISOR):
+    """Officers and office supervisors set their own office; national accounts any office."""
+    if requested and is_national(officer):
         return requested.upper()
     return officer.office_code
 
