@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 
 from pantau.accounts.models import Officer, Role
@@ -13,20 +13,17 @@ from pantau.accounts.services import AccountService
 from pantau.errors import PantauError
 from pantau.web import (
     AccountsDep,
+    Caller,
     CurrentOfficer,
     actor_of,
     api_language,
     client_origin,
-    require_roles,
 )
 
 router = APIRouter()
 
 
 ALL_ROLES = frozenset(Role)
-
-
-AdminApi = Annotated[Officer, Depends(require_roles(Role.ADMIN))]
 
 
 # --- API --------------------------------------------------------------------------------------
@@ -89,13 +86,13 @@ def whoami(officer: CurrentOfficer) -> Officer:
 
 
 @router.get("/api/v1/users", response_model=list[OfficerPublic], tags=["accounts"])
-def list_users(admin: AdminApi, accounts: AccountsDep) -> list[Officer]:
+def list_users(admin: Caller, accounts: AccountsDep) -> list[Officer]:
     return accounts.list()
 
 
 @router.post("/api/v1/users", response_model=OfficerCreated, status_code=201, tags=["accounts"])
 def create_user(
-    request: Request, body: OfficerCreate, admin: AdminApi, accounts: AccountsDep
+    request: Request, body: OfficerCreate, admin: Caller, accounts: AccountsDep
 ) -> OfficerCreated:
     new = accounts.create(
         username=body.username,
@@ -111,7 +108,5 @@ def create_user(
 
 
 @router.post("/api/v1/users/{username}/disable", response_model=OfficerPublic, tags=["accounts"])
-def disable_user(
-    request: Request, username: str, admin: AdminApi, accounts: AccountsDep
-) -> Officer:
+def disable_user(request: Request, username: str, admin: Caller, accounts: AccountsDep) -> Officer:
     return accounts.disable(username, actor=actor_of(request, admin))

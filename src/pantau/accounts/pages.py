@@ -6,18 +6,19 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import segno
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Role
 from pantau.errors import PantauError
 from pantau.i18n import LANGUAGES
-from pantau.policy import break_glass_reads
+from pantau.policy import ADMINS, break_glass_reads
 from pantau.reference.services import ReferenceService
 from pantau.web import (
     LANG_COOKIE,
     SESSION_COOKIE,
     AccountsDep,
+    Caller,
     ConsoleOfficer,
     NavItem,
     SessionDep,
@@ -26,13 +27,11 @@ from pantau.web import (
     client_origin,
     page_language,
     render,
-    require_roles,
 )
 
 router = APIRouter()
 ALL_ROLES = frozenset(Role)
-NAV = [NavItem("/console/users", "Accounts", frozenset({Role.ADMIN}))]
-AdminPage = Annotated[Officer, Depends(require_roles(Role.ADMIN, api=False))]
+NAV = [NavItem("/console/users", "Accounts", ADMINS)]
 
 
 def _safe_next(target: str | None) -> str:
@@ -130,7 +129,7 @@ def console_home(request: Request, officer: ConsoleOfficer, db: SessionDep) -> R
 
 # --- console: accounts -------------------------------------------------------------------------
 @router.get("/console/users", response_class=HTMLResponse, include_in_schema=False)
-def users_page(request: Request, admin: AdminPage, accounts: AccountsDep) -> Response:
+def users_page(request: Request, admin: Caller, accounts: AccountsDep) -> Response:
     offices = ReferenceService(accounts.session).offices()
     return render(request, "users.html", users=accounts.list(), offices=offices, roles=list(Role))
 
@@ -138,7 +137,7 @@ def users_page(request: Request, admin: AdminPage, accounts: AccountsDep) -> Res
 @router.post("/console/users", response_class=HTMLResponse, include_in_schema=False)
 def users_create(
     request: Request,
-    admin: AdminPage,
+    admin: Caller,
     accounts: AccountsDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=256)],
@@ -182,7 +181,7 @@ def users_create(
 
 @router.post("/console/users/{username}/disable", include_in_schema=False)
 def users_disable(
-    request: Request, username: str, admin: AdminPage, accounts: AccountsDep
+    request: Request, username: str, admin: Caller, accounts: AccountsDep
 ) -> Response:
     accounts.disable(username, actor=actor_of(request, admin))
     return RedirectResponse("/console/users", status_code=303)

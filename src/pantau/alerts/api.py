@@ -6,26 +6,19 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from pantau.accounts.models import Officer, Role
 from pantau.alerts.geofence import Geofence, check_zone
 from pantau.alerts.models import Alert
 from pantau.alerts.services import AlertEngine, AlertService
 from pantau.audit.services import record_event
 from pantau.scans.models import Scan
 from pantau.scoped import ScopedAlert
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter()
-
-
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-
-
-StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
 
 
 def setup(app: FastAPI) -> None:
@@ -62,7 +55,7 @@ class AlertAction(BaseModel):
 @router.get("/api/v1/alerts", response_model=list[AlertPublic], tags=["alerts"])
 def list_alerts(
     db: SessionDep,
-    officer: StaffApi,
+    officer: Caller,
     person: Annotated[uuid.UUID | None, Query()] = None,
     kind: Annotated[str | None, Query(max_length=32)] = None,
     status: Annotated[
@@ -81,7 +74,7 @@ def act_on_alert(
     action: str,
     body: AlertAction,
     db: SessionDep,
-    officer: StaffApi,
+    officer: Caller,
 ) -> Alert:
     """`acknowledge`, `resolve` or `dismiss` (a reason is required to dismiss)."""
     return AlertService(db).act(
@@ -104,7 +97,7 @@ def create_geofence(
     request: Request,
     body: GeofenceCreate,
     db: SessionDep,
-    admin: Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR))],
+    admin: Caller,
 ) -> dict[str, Any]:
     """A restricted zone (circle: centre and radius in metres; polygon: [[lat, lon], ...])."""
     check_zone(body.model_dump())

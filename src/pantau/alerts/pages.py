@@ -5,25 +5,23 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pantau.accounts.models import Officer, Role
 from pantau.alerts.services import AlertService
 from pantau.errors import PantauError
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.policy import STAFF
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter()
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 NAV = [NavItem("/console/alerts", "Alerts", STAFF)]
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 
 
 @router.get("/console/alerts", response_class=HTMLResponse, include_in_schema=False)
 def inbox(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     status: Annotated[str, Query(pattern="^(active|resolved|dismissed)$")] = "active",
 ) -> Response:
     alerts = AlertService(db).list(officer, status=status)
@@ -36,7 +34,7 @@ def inbox_act(
     alert_id: uuid.UUID,
     action: str,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     try:

@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pantau.accounts.models import Officer, Role
 from pantau.audit.services import events_for
-from pantau.web import NavItem, SessionDep, render, require_roles
+from pantau.policy import MANAGERS
+from pantau.web import Caller, NavItem, SessionDep, render
 
 router = APIRouter()
-NAV = [NavItem("/console/audit", "Audit log", frozenset({Role.ADMIN, Role.SUPERVISOR}))]
-StaffPage = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, api=False))]
+NAV = [NavItem("/console/audit", "Audit log", MANAGERS)]
 
 
 @router.get("/console/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     target: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     return render(

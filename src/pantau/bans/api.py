@@ -6,20 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from pantau.accounts.models import Officer, Role
 from pantau.audit.services import Actor
 from pantau.bans.models import BanEntry
 from pantau.bans.schemas import BanCreate, BanPublic
 from pantau.bans.services import BanInput, BanService
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["people"])
 
 
-Staff = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))]
-
-
-def _actor(request: Request, officer: Staff) -> Actor:
+def _actor(request: Request, officer: Caller) -> Actor:
     return actor_of(request, officer)
 
 
@@ -27,7 +23,7 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 
 
 @router.get("/api/v1/bans", response_model=list[BanPublic])
-def list_bans(request: Request, db: SessionDep, officer: Staff) -> list[BanEntry]:
+def list_bans(request: Request, db: SessionDep, officer: Caller) -> list[BanEntry]:
     return BanService(db, cipher=request.app.state.cipher).list()
 
 

@@ -6,27 +6,23 @@ from datetime import date
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pantau.accounts.models import Officer, Role
 from pantau.bans.services import BanInput, BanService
 from pantau.errors import PantauError
+from pantau.policy import STAFF
 from pantau.stays.models import Refusal
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
 
 
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 NAV = [NavItem("/console/bans", "Entry bans", STAFF)]
 
 
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
-
-
 @router.get("/console/bans", response_class=HTMLResponse)
-def bans_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+def bans_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     bans = BanService(db, cipher=request.app.state.cipher)
     refusals = db.scalars(sa.select(Refusal).order_by(Refusal.occurred_at.desc()).limit(50)).all()
     return render(
@@ -38,7 +34,7 @@ def bans_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
 def bans_add(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     surname: Annotated[str, Form(min_length=1, max_length=80)],
     nationality: Annotated[str, Form(min_length=3, max_length=3)],
     starts_on: Annotated[date, Form()],

@@ -7,23 +7,19 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from pantau import scoped
-from pantau.accounts.models import Officer, Role
 from pantau.cases.models import Action, Case
 from pantau.cases.services import ActionService, CaseService
 from pantau.errors import PantauError
 from pantau.policy import office_filter
 from pantau.reports.models import Report
 from pantau.scoped import ScopedAction, ScopedCase
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["cases"])
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-
-Staff = Annotated[Officer, Depends(require_roles(*STAFF))]
 
 
 class ReportPublic(BaseModel):
@@ -97,13 +93,13 @@ class ActionPublic(BaseModel):
 
 
 @router.get("/api/v1/reports", response_model=list[ReportPublic])
-def list_reports(db: SessionDep, officer: Staff) -> list[Report]:
+def list_reports(db: SessionDep, officer: Caller) -> list[Report]:
     q = sa.select(Report).where(office_filter(officer, Report.office_code))
     return list(db.scalars(q.order_by(Report.received_at.desc()).limit(300)))
 
 
 @router.post("/api/v1/cases", response_model=CasePublic, status_code=201)
-def open_case(request: Request, body: CaseCreate, db: SessionDep, officer: Staff) -> Case:
+def open_case(request: Request, body: CaseCreate, db: SessionDep, officer: Caller) -> Case:
     return CaseService(db).open(
         title=body.title,
         officer=officer,
@@ -115,13 +111,13 @@ def open_case(request: Request, body: CaseCreate, db: SessionDep, officer: Staff
 
 @router.get("/api/v1/cases", response_model=list[CasePublic])
 def list_cases(
-    db: SessionDep, officer: Staff, status: Annotated[str | None, Query()] = None
+    db: SessionDep, officer: Caller, status: Annotated[str | None, Query()] = None
 ) -> list[Case]:
     return CaseService(db).for_officer(officer, status=status)
 
 
 @router.get("/api/v1/cases/{case_id}")
-def case_detail(case: ScopedCase, db: SessionDep, officer: Staff) -> dict[str, Any]:
+def case_detail(case: ScopedCase, db: SessionDep, officer: Caller) -> dict[str, Any]:
     cases = CaseService(db)
     return {
         "case": CasePublic.model_validate(case).model_dump(mode="json"),
@@ -140,7 +136,7 @@ def case_detail(case: ScopedCase, db: SessionDep, officer: Staff) -> dict[str, A
 
 @router.post("/api/v1/cases/{case_id}/persons", status_code=204)
 def link_person(
-    request: Request, case: ScopedCase, body: PersonLink, db: SessionDep, officer: Staff
+    request: Request, case: ScopedCase, body: PersonLink, db: SessionDep, officer: Caller
 ) -> None:
     """Link a person of your office (by id) or the holder of a sticker of one (by serial)."""
     cases, actor = CaseService(db), actor_of(request, officer)
@@ -160,14 +156,14 @@ def link_person(
 
 @router.post("/api/v1/cases/{case_id}/notes", status_code=204)
 def add_note(
-    request: Request, case: ScopedCase, body: Note, db: SessionDep, officer: Staff
+    request: Request, case: ScopedCase, body: Note, db: SessionDep, officer: Caller
 ) -> None:
     CaseService(db).note(case, body.text, officer=officer, actor=actor_of(request, officer))
 
 
 @router.post("/api/v1/cases/{case_id}/status", response_model=CasePublic)
 def move_case(
-    request: Request, case: ScopedCase, body: CaseMove, db: SessionDep, officer: Staff
+    request: Request, case: ScopedCase, body: CaseMove, db: SessionDep, officer: Caller
 ) -> Case:
     CaseService(db).move(
         case, body.status, officer=officer, actor=actor_of(request, officer), outcome=body.outcome
@@ -176,7 +172,7 @@ def move_case(
 
 
 @router.post("/api/v1/actions", response_model=ActionPublic, status_code=201)
-def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer: Staff) -> Action:
+def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer: Caller) -> Action:
     """Propose a TAK. Deportation, entry ban and permit cancellation wait for a second officer.
     The person and the case cited must be your office's (404 otherwise)."""
     scoped.person(db, officer, body.person_id)
@@ -195,7 +191,7 @@ def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer
 
 @router.post("/api/v1/actions/{action_id}/{decision}", response_model=ActionPublic)
 def decide_action(
-    request: Request, action: ScopedAction, decision: str, db: SessionDep, officer: Staff
+    request: Request, action: ScopedAction, decision: str, db: SessionDep, officer: Caller
 ) -> Action:
     """Approve or reject an action of your office (another office's answers 404)."""
     if decision not in ("approve", "reject"):
@@ -206,5 +202,5 @@ def decide_action(
 
 
 @router.get("/api/v1/actions", response_model=list[ActionPublic])
-def pending_actions(request: Request, db: SessionDep, officer: Staff) -> list[Action]:
+def pending_actions(request: Request, db: SessionDep, officer: Caller) -> list[Action]:
     return ActionService(db, cipher=request.app.state.cipher).pending(officer)

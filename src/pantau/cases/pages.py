@@ -7,27 +7,25 @@ from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau import scoped
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.cases.services import ActionService, CaseService
 from pantau.errors import NotFound, PantauError
 from pantau.operations import services as operations
 from pantau.operations.models import Operation
 from pantau.people.identity import identity_hash, passport_hash
 from pantau.people.models import Passport, Person
-from pantau.policy import office_filter
+from pantau.policy import STAFF, office_filter
 from pantau.reports.models import Report, ReportPhoto
 from pantau.stays.models import Stay
 from pantau.stickers.services import pretty_serial
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 NAV = [NavItem("/console/cases", "Cases", STAFF)]
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 
 
 def _lists(request: Request, db: SessionDep, officer: Officer) -> dict[str, Any]:
@@ -44,7 +42,7 @@ def _lists(request: Request, db: SessionDep, officer: Officer) -> dict[str, Any]
 
 
 @router.get("/console/cases", response_class=HTMLResponse)
-def cases_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+def cases_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     return render(request, "cases/cases.html", **_lists(request, db, officer))
 
 
@@ -52,7 +50,7 @@ def cases_page(request: Request, db: SessionDep, officer: StaffPage) -> Response
 def cases_open(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     title: Annotated[str, Form(max_length=300)],
     report_id: Annotated[str, Form()] = "",
 ) -> Response:
@@ -67,7 +65,7 @@ def cases_open(
 
 @router.get("/console/cases/{case_id}", response_class=HTMLResponse)
 def case_page(
-    request: Request, case_id: uuid.UUID, db: SessionDep, officer: StaffPage, error: str = ""
+    request: Request, case_id: uuid.UUID, db: SessionDep, officer: Caller, error: str = ""
 ) -> Response:
     cases = CaseService(db)
     case = cases.get(case_id, officer)
@@ -115,7 +113,7 @@ def _person_facts(db: SessionDep, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
 
 @router.get("/console/cases/{case_id}/photos/{photo_id}.jpg")
 def case_report_photo(
-    case_id: uuid.UUID, photo_id: uuid.UUID, db: SessionDep, officer: StaffPage
+    case_id: uuid.UUID, photo_id: uuid.UUID, db: SessionDep, officer: Caller
 ) -> Response:
     """A photo sent with the report the case was opened from (re-encoded JPEG, no metadata)."""
     case = CaseService(db).get(case_id, officer)
@@ -133,7 +131,7 @@ def case_act(
     case_id: uuid.UUID,
     what: str,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     text: Annotated[str, Form(max_length=5000)] = "",
     serial: Annotated[str, Form(max_length=30)] = "",
     status: Annotated[str, Form(max_length=20)] = "",
@@ -236,7 +234,7 @@ def case_act(
 
 @router.post("/console/actions/{action_id}/{decision}")
 def action_decide(
-    request: Request, action_id: uuid.UUID, decision: str, db: SessionDep, officer: StaffPage
+    request: Request, action_id: uuid.UUID, decision: str, db: SessionDep, officer: Caller
 ) -> Response:
     scoped.action(db, officer, action_id)  # another office's action: 404, as a missing one
     try:

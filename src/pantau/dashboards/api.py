@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.audit.services import record_event
 from pantau.dashboards.exports import download
 from pantau.dashboards.services import SERIES, DashboardService, scope_of
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter()
-
-
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 
 
 Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$")]
@@ -26,9 +23,6 @@ OfficeQuery = Annotated[str | None, Query(max_length=8, pattern="^[A-Za-z]+$")]
 
 
 Days = Annotated[int, Query(ge=1, le=366)]
-
-
-StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
 
 
 def _export(
@@ -55,7 +49,7 @@ def _export(
 def present_now(
     request: Request,
     db: SessionDep,
-    officer: StaffApi,
+    officer: Caller,
     by: Annotated[str, Query(pattern="^(nationality|permit|office|province)$")] = "nationality",
     office: OfficeQuery = None,
     format: Format = "json",
@@ -75,7 +69,7 @@ def present_now(
 def daily(
     request: Request,
     db: SessionDep,
-    officer: StaffApi,
+    officer: Caller,
     days: Days = 30,
     office: OfficeQuery = None,
     format: Format = "json",

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from pantau.accounts.models import Officer, Role
 from pantau.dashboards import charts
 from pantau.dashboards.services import DIMENSIONS, SERIES, DashboardService, scope_of
 from pantau.i18n import translator
-from pantau.policy import is_national
-from pantau.web import NavItem, SessionDep, page_language, render, require_roles
+from pantau.policy import STAFF, is_national
+from pantau.web import Caller, NavItem, SessionDep, page_language, render
 
 router = APIRouter()
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 NAV = [NavItem("/console/dashboard", "Dashboard", STAFF)]
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$")]
 OfficeQuery = Annotated[str | None, Query(max_length=8, pattern="^[A-Za-z]+$")]
 Days = Annotated[int, Query(ge=1, le=366)]
@@ -25,7 +22,7 @@ Days = Annotated[int, Query(ge=1, le=366)]
 
 @router.get("/console/dashboard", response_class=HTMLResponse, include_in_schema=False)
 def dashboard_page(
-    request: Request, db: SessionDep, officer: StaffPage, office: OfficeQuery = None
+    request: Request, db: SessionDep, officer: Caller, office: OfficeQuery = None
 ) -> HTMLResponse:
     _ = translator(page_language(request))
     scope = scope_of(officer, office)

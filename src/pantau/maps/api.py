@@ -5,26 +5,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from pantau.accounts.models import Officer, Role
 from pantau.db import utcnow
 from pantau.maps.services import clustered_scans, region_counts, regions_geojson
 from pantau.policy import is_national
 from pantau.reference.regions import region_index
 from pantau.stays.models import Permit
-from pantau.web import SessionDep, require_roles
+from pantau.web import Caller, SessionDep
 
 router = APIRouter()
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-StaffApi = Annotated[Officer, Depends(require_roles(*STAFF))]
 
 
 @router.get("/api/v1/map/scans", tags=["maps"])
 def map_scans(
     db: SessionDep,
-    officer: StaffApi,
+    officer: Caller,
     hours: Annotated[int, Query(ge=1, le=24 * 30)] = 24,
     zoom: Annotated[int, Query(ge=0, le=20)] = 5,
     office: Annotated[str | None, Query(max_length=8)] = None,
@@ -49,7 +46,7 @@ def map_scans(
 @router.get("/api/v1/map/regions", tags=["maps"])
 def map_regions(
     db: SessionDep,
-    officer: StaffApi,
+    officer: Caller,
     hours: Annotated[int, Query(ge=1, le=24 * 30)] = 24,
     office: Annotated[str | None, Query(max_length=8)] = None,
     nationality: Annotated[str | None, Query(min_length=3, max_length=3)] = None,
@@ -70,7 +67,7 @@ def map_regions(
 
 
 @router.get("/api/v1/map/regions.geojson", tags=["maps"], response_class=Response)
-def map_regions_geojson(request: Request, officer: StaffApi) -> Response:
+def map_regions_geojson(request: Request, officer: Caller) -> Response:
     """The regencies' boundaries (GADM 4.1, simplified to about 1 km) for drawing the heat map
     without internet tiles; cached by the browser, revalidated by ETag."""
     body, zipped, etag = regions_geojson()

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pantau.accounts.models import Officer, Role
+from pantau.policy import STAFF
 from pantau.reference.services import ReferenceService
 from pantau.stays.models import Permit
-from pantau.web import NavItem, SessionDep, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, render
 
 router = APIRouter()
-
-
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 
 
 NAV = [NavItem("/console/map", "Map", STAFF)]
 
 
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
-
-
 @router.get("/console/map", response_class=HTMLResponse, include_in_schema=False)
-def map_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+def map_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     ref = ReferenceService(db)
     return render(
         request,

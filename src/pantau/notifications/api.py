@@ -7,19 +7,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from pantau.accounts.models import Officer, Role
 from pantau.notifications.models import NotificationChannel
 from pantau.notifications.services import ChannelInput, ChannelService
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter()
-# As for restricted zones: administrators and the data-centre supervisors.
-MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
-ManagerApi = Annotated[Officer, Depends(require_roles(*MANAGERS))]
 
 
 def _service(request: Request, db: Session) -> ChannelService:
@@ -87,7 +83,7 @@ def _created(channel: NotificationChannel, secret: str | None) -> ChannelCreated
 def list_channels(
     request: Request,
     db: SessionDep,
-    manager: ManagerApi,
+    manager: Caller,
     office: Annotated[str | None, Query(max_length=8)] = None,
 ) -> list[NotificationChannel]:
     return _service(request, db).channels(office)
@@ -100,7 +96,7 @@ def list_channels(
     tags=["notifications"],
 )
 def create_channel(
-    request: Request, body: ChannelCreate, db: SessionDep, manager: ManagerApi
+    request: Request, body: ChannelCreate, db: SessionDep, manager: Caller
 ) -> ChannelCreated:
     """An e-mail address or a webhook for an office's alerts. A webhook's signing secret is made
     by Pantau and returned in this answer only."""
@@ -120,7 +116,7 @@ def update_channel(
     channel_id: uuid.UUID,
     body: ChannelUpdate,
     db: SessionDep,
-    manager: ManagerApi,
+    manager: Caller,
 ) -> NotificationChannel:
     return _service(request, db).update(
         channel_id, actor=actor_of(request, manager), **body.model_dump(exclude_none=True)
@@ -133,7 +129,7 @@ def update_channel(
     tags=["notifications"],
 )
 def rotate_secret(
-    request: Request, channel_id: uuid.UUID, db: SessionDep, manager: ManagerApi
+    request: Request, channel_id: uuid.UUID, db: SessionDep, manager: Caller
 ) -> ChannelCreated:
     """A new signing secret (the old one stops working at once), returned this once."""
     channel, secret = _service(request, db).rotate_secret(
@@ -151,7 +147,7 @@ def list_deliveries(
     request: Request,
     channel_id: uuid.UUID,
     db: SessionDep,
-    manager: ManagerApi,
+    manager: Caller,
 ) -> list[object]:
     """The channel's latest deliveries: sent, pending (with the last failure) or failed."""
     service = _service(request, db)

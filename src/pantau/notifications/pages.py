@@ -5,22 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from pantau.accounts.models import Officer, Role
 from pantau.errors import PantauError
 from pantau.notifications.models import NotificationChannel
 from pantau.notifications.services import ChannelInput, ChannelService, alert_kinds
+from pantau.policy import MANAGERS
 from pantau.reference.services import ReferenceService
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter()
-
-
-# As for restricted zones: administrators and the data-centre supervisors.
-MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 
 def _service(request: Request, db: Session) -> ChannelService:
@@ -28,9 +24,6 @@ def _service(request: Request, db: Session) -> ChannelService:
 
 
 NAV = [NavItem("/console/notifications", "Notifications", MANAGERS)]
-
-
-ManagerPage = Annotated[Officer, Depends(require_roles(*MANAGERS, api=False))]
 
 
 # --- console -----------------------------------------------------------------------------------
@@ -63,7 +56,7 @@ def _page(
 
 
 @router.get("/console/notifications", response_class=HTMLResponse, include_in_schema=False)
-def channels_page(request: Request, db: SessionDep, manager: ManagerPage) -> Response:
+def channels_page(request: Request, db: SessionDep, manager: Caller) -> Response:
     return _page(request, db)
 
 
@@ -71,7 +64,7 @@ def channels_page(request: Request, db: SessionDep, manager: ManagerPage) -> Res
 def channels_create(
     request: Request,
     db: SessionDep,
-    manager: ManagerPage,
+    manager: Caller,
     office: Annotated[str, Form(max_length=8)],
     kind: Annotated[str, Form(max_length=8)],
     target: Annotated[str, Form(max_length=2000)],
@@ -102,7 +95,7 @@ def channels_act(
     channel_id: uuid.UUID,
     action: str,
     db: SessionDep,
-    manager: ManagerPage,
+    manager: Caller,
 ) -> Response:
     service = _service(request, db)
     actor = actor_of(request, manager)

@@ -4,13 +4,12 @@ operation needs: its cases' titles, not the people's records."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from pantau.accounts.models import Officer, Role
 from pantau.cases.models import Case
 from pantau.operations.models import Operation
 from pantau.operations.services import (
@@ -21,13 +20,9 @@ from pantau.operations.services import (
     visible,
 )
 from pantau.scoped import ScopedOperation
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["cases"])
-Staff = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))]
-Anyone = Annotated[
-    Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER, Role.PARTNER))
-]
 
 
 def _view(db: Session, op: Operation) -> dict[str, Any]:
@@ -48,13 +43,13 @@ def _view(db: Session, op: Operation) -> dict[str, Any]:
 
 @router.post("/api/v1/operations", status_code=201)
 def plan_operation(
-    request: Request, body: OperationCreate, db: SessionDep, officer: Staff
+    request: Request, body: OperationCreate, db: SessionDep, officer: Caller
 ) -> dict[str, Any]:
     return _view(db, plan(db, officer, actor_of(request, officer), body))
 
 
 @router.get("/api/v1/operations")
-def list_operations(db: SessionDep, officer: Anyone) -> list[dict[str, Any]]:
+def list_operations(db: SessionDep, officer: Caller) -> list[dict[str, Any]]:
     """Staff see their office's operations (supervisors all); a TIMPORA partner only those they are
     a member of."""
     return [_view(db, op) for op in db.scalars(visible(officer))]
@@ -62,6 +57,6 @@ def list_operations(db: SessionDep, officer: Anyone) -> list[dict[str, Any]]:
 
 @router.post("/api/v1/operations/{op_id}/results")
 def record_results(
-    request: Request, op: ScopedOperation, body: OperationResult, db: SessionDep, officer: Staff
+    request: Request, op: ScopedOperation, body: OperationResult, db: SessionDep, officer: Caller
 ) -> dict[str, Any]:
     return _view(db, record(db, op, officer, actor_of(request, officer), body.results))

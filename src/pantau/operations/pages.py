@@ -9,7 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
@@ -20,12 +20,11 @@ from pantau.errors import PantauError
 from pantau.operations import services as operations
 from pantau.operations.models import Operation
 from pantau.operations.services import OperationCreate
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.policy import OPERATIONS
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
-ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER, Role.PARTNER})
-NAV = [NavItem("/console/operations", "Operations", ROLES)]
-Member = Annotated[Officer, Depends(require_roles(*ROLES, api=False))]
+NAV = [NavItem("/console/operations", "Operations", OPERATIONS)]
 
 
 def _split(text: str) -> list[str]:
@@ -78,7 +77,7 @@ def _list(
 
 
 @router.get("/console/operations", response_class=HTMLResponse)
-def operations_page(request: Request, db: SessionDep, officer: Member) -> Response:
+def operations_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     return _list(request, db, officer)
 
 
@@ -86,7 +85,7 @@ def operations_page(request: Request, db: SessionDep, officer: Member) -> Respon
 def operations_plan(
     request: Request,
     db: SessionDep,
-    officer: Member,
+    officer: Caller,
     name: Annotated[str, Form(max_length=200)] = "",
     day: Annotated[str, Form(max_length=20)] = "",
     area: Annotated[str, Form(max_length=500)] = "",
@@ -164,7 +163,7 @@ def _detail(
 
 
 @router.get("/console/operations/{op_id}", response_class=HTMLResponse)
-def operation_page(request: Request, op_id: uuid.UUID, db: SessionDep, officer: Member) -> Response:
+def operation_page(request: Request, op_id: uuid.UUID, db: SessionDep, officer: Caller) -> Response:
     return _detail(request, db, officer, operations.get_visible(db, op_id, officer))
 
 
@@ -174,7 +173,7 @@ def operation_change(
     op_id: uuid.UUID,
     what: str,
     db: SessionDep,
-    officer: Member,
+    officer: Caller,
     agencies: Annotated[str, Form(max_length=2000)] = "",
     members: Annotated[str, Form(max_length=2000)] = "",
     case_ids: Annotated[list[str] | None, Form()] = None,

@@ -6,37 +6,34 @@ import uuid
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau import policy
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.errors import NotFound, PantauError
 from pantau.maps.pages import checkpoint_points
 from pantau.maps.services import track
 from pantau.people.identity import passport_hash
 from pantau.people.models import Passport
 from pantau.people.services import PeopleService
+from pantau.policy import STAFF
 from pantau.reference.services import ReferenceService
 from pantau.scans.models import Scan
 from pantau.stickers.services import pretty_serial
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
 
 
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 NAV = [NavItem("/console/people", "People", STAFF)]
-
-
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 
 
 @router.get("/console/people", response_class=HTMLResponse)
 def people_search(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     passport: Annotated[str, Query(max_length=20)] = "",
     nationality: Annotated[str, Query(max_length=3)] = "",
 ) -> Response:
@@ -60,7 +57,7 @@ def people_search(
 
 @router.get("/console/people/{person_id}", response_class=HTMLResponse)
 def person_page(
-    request: Request, person_id: uuid.UUID, db: SessionDep, officer: StaffPage
+    request: Request, person_id: uuid.UUID, db: SessionDep, officer: Caller
 ) -> Response:
     """The person's record, when they belong to your office (pantau.policy) or you stated a
     purpose for them; otherwise (and for an unknown id alike) a form asking for the purpose."""
@@ -95,7 +92,7 @@ def person_purpose(
     request: Request,
     person_id: uuid.UUID,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     purpose: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     """Break-the-glass: open another office's person with a stated purpose, audited and shown to

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.errors import NotFound
+from pantau.policy import MANAGERS
 from pantau.reference.services import ReferenceService
-from pantau.web import NavItem, SessionDep, actor_of, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, render
 
 router = APIRouter()
 
 
-NAV = [NavItem("/console/offices", "Offices", frozenset({Role.ADMIN, Role.SUPERVISOR}))]
-
-
-AdminPage = Annotated[Officer, Depends(require_roles(Role.ADMIN, api=False))]
-
-
-StaffPage = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, api=False))]
+NAV = [NavItem("/console/offices", "Offices", MANAGERS)]
 
 
 @router.get("/console/offices", response_class=HTMLResponse, include_in_schema=False)
-def offices_page(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+def offices_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     ref = ReferenceService(db)
     return render(request, "offices.html", offices=ref.offices(), checkpoints=ref.checkpoints())
 
@@ -36,7 +30,7 @@ def office_update(
     request: Request,
     code: str,
     db: SessionDep,
-    admin: AdminPage,
+    admin: Caller,
     name: Annotated[str, Form(min_length=3, max_length=200)],
     working_area: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:

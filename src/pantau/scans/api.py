@@ -7,20 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 
 from pantau import scoped
-from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.errors import PantauError
 from pantau.scans.schemas import MAX_BATCH, ScanBatchResult, ScanPublic
-from pantau.scans.services import SCANNING_ROLES, ScanService
+from pantau.scans.services import ScanService
 from pantau.stickers.services import DbStickerVerifier
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["scans"])
-Scanner = Annotated[Officer, Depends(require_roles(*SCANNING_ROLES))]
-# Who may list a sticker's stored scans: movement history is for immigration staff only.
-HistoryReader = Annotated[
-    Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))
-]
 
 
 def scan_service(request: Request, db: SessionDep) -> ScanService:
@@ -32,7 +26,7 @@ ScansDep = Annotated[ScanService, Depends(scan_service)]
 
 @router.post("/api/v1/scans", response_model=ScanBatchResult)
 def ingest_scans(
-    scanner: Scanner,
+    scanner: Caller,
     scans: ScansDep,
     body: Annotated[dict[str, Any] | list[Any], Body()],
 ) -> ScanBatchResult:
@@ -72,7 +66,7 @@ def _items(body: dict[str, Any] | list[Any]) -> list[Any]:
 @router.get("/api/v1/scans", response_model=list[ScanPublic])
 def list_scans(
     request: Request,
-    reader: HistoryReader,
+    reader: Caller,
     scans: ScansDep,
     db: SessionDep,
     sticker: Annotated[str, Query(min_length=4, max_length=24, description="Sticker serial")],

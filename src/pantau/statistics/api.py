@@ -5,23 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.audit.services import record_event
 from pantau.dashboards.exports import download
 from pantau.statistics import services as statistics
 from pantau.statistics.schemas import RefusalStat
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["cases"])
-
-
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-
-
-Staff = Annotated[Officer, Depends(require_roles(*STAFF))]
 
 
 Format = Annotated[str, Query(pattern="^(json|csv|xlsx)$")]
@@ -48,7 +42,7 @@ def _table(
 def deportation_statistics(
     request: Request,
     db: SessionDep,
-    officer: Staff,
+    officer: Caller,
     public: Annotated[bool, Query()] = False,
     format: Format = "json",
 ) -> list[dict[str, Any]] | Response:
@@ -62,7 +56,7 @@ def deportation_statistics(
 def report_statistics(
     request: Request,
     db: SessionDep,
-    officer: Staff,
+    officer: Caller,
     public: Annotated[bool, Query()] = False,
     format: Format = "json",
 ) -> list[dict[str, Any]] | Response:
@@ -74,7 +68,7 @@ def report_statistics(
 @router.get("/api/v1/statistics/refusals", response_model=list[RefusalStat])
 def refusal_statistics(
     db: SessionDep,
-    officer: Staff,
+    officer: Caller,
     start: Annotated[date | None, Query()] = None,
     end: Annotated[date | None, Query()] = None,
     period: Annotated[str, Query(pattern="^(month|year)$")] = "month",

@@ -4,33 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pantau.accounts.models import Officer, Role
 from pantau.audit.services import record_event
 from pantau.dashboards import charts
 from pantau.dashboards.exports import download
 from pantau.errors import NotFound
 from pantau.i18n import translator
+from pantau.policy import STAFF
 from pantau.statistics import services as statistics
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
 
 
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 NAV = [NavItem("/console/statistics", "Statistics", STAFF)]
-
-
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 
 
 @router.get("/console/statistics", response_class=HTMLResponse)
 def statistics_page(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     public: bool = False,
     period: Annotated[str, Query(pattern="^(month|year)$")] = "month",
 ) -> Response:
@@ -84,7 +80,7 @@ def statistics_page(
 def statistics_export(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     table: Annotated[str, Query(max_length=40)],
     format: Annotated[str, Query(pattern="^(csv|xlsx)$")] = "csv",
     public: bool = False,

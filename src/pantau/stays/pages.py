@@ -5,24 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import segno
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pantau import scoped
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.errors import PantauError
-from pantau.policy import is_national
+from pantau.policy import STAFF, is_national
 from pantau.reference.services import ReferenceService
 from pantau.stays.api import request_stay_service
 from pantau.stays.models import Permit
 from pantau.stays.services import traveller_from
 from pantau.stickers.services import pretty_serial
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
-STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
 NAV = [NavItem("/console/arrivals", "Arrivals", STAFF)]
-StaffPage = Annotated[Officer, Depends(require_roles(*STAFF, api=False))]
 
 
 def _arrival_ctx(db: SessionDep, officer: Officer) -> dict[str, Any]:
@@ -37,7 +35,7 @@ def _arrival_ctx(db: SessionDep, officer: Officer) -> dict[str, Any]:
 
 
 @router.get("/console/arrivals", response_class=HTMLResponse)
-def arrival_form(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+def arrival_form(request: Request, db: SessionDep, officer: Caller) -> Response:
     return render(request, "people/arrival.html", **_arrival_ctx(db, officer), form={})
 
 
@@ -45,7 +43,7 @@ def arrival_form(request: Request, db: SessionDep, officer: StaffPage) -> Respon
 def arrival_submit(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     permit: Annotated[str, Form()],
     checkpoint: Annotated[str, Form(max_length=8)],
     mrz: Annotated[str, Form(max_length=200)] = "",

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from pantau import scoped
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Role
 from pantau.audit.services import record_event
 from pantau.db import utcnow
 from pantau.errors import NotFound
@@ -22,15 +22,12 @@ from pantau.people.services import GIVEN, SURNAME
 from pantau.policy import STAFF, person_in_scope
 from pantau.reference.models import ZONES, Office
 from pantau.scans.models import Scan
-from pantau.scans.services import SCANNING_ROLES
 from pantau.scoped import ScopedSticker
 from pantau.stickers import published, render
 from pantau.stickers.keys import KeyService
-from pantau.web import SessionDep, actor_of, require_roles
+from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["stickers"])
-Staff = Annotated[Officer, Depends(require_roles(Role.ADMIN, Role.SUPERVISOR, Role.OFFICER))]
-Scanner = Annotated[Officer, Depends(require_roles(*SCANNING_ROLES))]
 
 
 def keys(request: Request, db: SessionDep) -> KeyService:
@@ -69,7 +66,7 @@ def status_list(
 
 @router.get("/api/v1/stickers/sheet.pdf", response_class=Response)
 def sticker_sheet(
-    db: SessionDep, officer: Staff, serial: Annotated[list[str], Query(max_length=200)]
+    db: SessionDep, officer: Caller, serial: Annotated[list[str], Query(max_length=200)]
 ) -> Response:
     """Several labels on A4 sheets for batch printing (`?serial=...&serial=...`), of your
     office's people's stickers."""
@@ -80,7 +77,7 @@ def sticker_sheet(
 
 
 @router.get("/api/v1/stickers/{serial}.{fmt}", response_class=Response)
-def sticker_image(sticker: ScopedSticker, fmt: str, db: SessionDep, officer: Staff) -> Response:
+def sticker_image(sticker: ScopedSticker, fmt: str, db: SessionDep, officer: Caller) -> Response:
     """The sticker as `svg`, `png` or a printable `pdf` label (your office's people's)."""
     makers = {"svg": (render.svg, "image/svg+xml"), "png": (render.png, "image/png")}
     if fmt == "pdf":
@@ -96,7 +93,7 @@ def sticker_image(sticker: ScopedSticker, fmt: str, db: SessionDep, officer: Sta
 
 
 @router.get("/api/v1/stickers/{serial}/view")
-def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Scanner) -> dict[str, Any]:
+def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Caller) -> dict[str, Any]:
     """What the scanner's role may see: accommodation - validity and last day; partner - also the
     name; immigration staff - also recent movements, when the person is in their office's scope
     (pantau.policy). Reads of a person are audited."""

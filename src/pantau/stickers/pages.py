@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pantau.accounts.models import Officer, Role
 from pantau.db import utcnow
+from pantau.policy import ADMINS
 from pantau.stickers.keys import KeyService
-from pantau.web import NavItem, SessionDep, actor_of, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, render
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("/console/keys", "Signing keys", frozenset({Role.ADMIN}))]
-
-
-AdminPage = Annotated[Officer, Depends(require_roles(Role.ADMIN, api=False))]
+NAV = [NavItem("/console/keys", "Signing keys", ADMINS)]
 
 
 @router.get("/console/keys", response_class=HTMLResponse)
-def keys_page(request: Request, db: SessionDep, admin: AdminPage) -> Response:
+def keys_page(request: Request, db: SessionDep, admin: Caller) -> Response:
     return render(
         request,
         "people/keys.html",
@@ -30,7 +25,7 @@ def keys_page(request: Request, db: SessionDep, admin: AdminPage) -> Response:
 
 
 @router.post("/console/keys/{code}/rotate")
-def keys_rotate(request: Request, code: str, db: SessionDep, admin: AdminPage) -> Response:
+def keys_rotate(request: Request, code: str, db: SessionDep, admin: Caller) -> Response:
     KeyService(db, cipher=request.app.state.cipher).rotate(
         code.upper(), actor=actor_of(request, admin)
     )

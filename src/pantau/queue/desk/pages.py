@@ -7,12 +7,13 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.db import utcnow
 from pantau.errors import PantauError
+from pantau.policy import STAFF
 from pantau.queue.booking.services import cancel_for_closure
 from pantau.queue.models import QueueOffice, ServiceKind
 from pantau.queue.offices.availability import LABELS
@@ -20,12 +21,10 @@ from pantau.queue.offices.calendar import close_day
 from pantau.queue.privacy import mask_nik
 from pantau.queue.web import booking_service, desk_service
 from pantau.reference.models import Office
-from pantau.web import NavItem, SessionDep, actor_of, page_language, render, require_roles
+from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
-DESK = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-NAV = [NavItem("/console/antrean", "Passport queue", DESK)]
-DeskOfficer = Annotated[Officer, Depends(require_roles(*DESK, api=False))]
+NAV = [NavItem("/console/antrean", "Passport queue", STAFF)]
 
 
 def _desk(request: Request, template: str, status_code: int = 200, **ctx: Any) -> Response:
@@ -45,7 +44,7 @@ def _ctx(request: Request, db: SessionDep, officer: Officer) -> dict[str, Any]:
 
 
 @router.get("/console/antrean", response_class=HTMLResponse)
-def desk_page(request: Request, db: SessionDep, officer: DeskOfficer) -> Response:
+def desk_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     return _desk(request, "queue/desk.html", **_ctx(request, db, officer))
 
 
@@ -53,7 +52,7 @@ def desk_page(request: Request, db: SessionDep, officer: DeskOfficer) -> Respons
 def desk_find(
     request: Request,
     db: SessionDep,
-    officer: DeskOfficer,
+    officer: Caller,
     code: Annotated[str, Form(max_length=40)],
 ) -> Response:
     desk = desk_service(request, db, actor_of(request, officer))
@@ -76,7 +75,7 @@ def desk_find(
 def desk_check_in(
     request: Request,
     db: SessionDep,
-    officer: DeskOfficer,
+    officer: Caller,
     code: Annotated[str, Form(max_length=40)],
     nik: Annotated[str, Form(max_length=40)],
 ) -> Response:
@@ -96,7 +95,7 @@ def desk_check_in(
 def desk_call(
     request: Request,
     db: SessionDep,
-    officer: DeskOfficer,
+    officer: Caller,
     counter: Annotated[int, Form(ge=1, le=99)],
     service: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
@@ -110,9 +109,7 @@ def desk_call(
 
 
 @router.post("/console/antrean/selesai/{booking_id}", response_class=HTMLResponse)
-def desk_done(
-    request: Request, booking_id: uuid.UUID, db: SessionDep, officer: DeskOfficer
-) -> Response:
+def desk_done(request: Request, booking_id: uuid.UUID, db: SessionDep, officer: Caller) -> Response:
     desk = desk_service(request, db, actor_of(request, officer))
     try:
         desk.finish(officer.office_code, booking_id, now=utcnow())
@@ -129,7 +126,7 @@ def desk_done(
 def desk_close_day(
     request: Request,
     db: SessionDep,
-    officer: DeskOfficer,
+    officer: Caller,
     day: Annotated[date, Form()],
     reason: Annotated[str, Form(max_length=200)],
 ) -> Response:

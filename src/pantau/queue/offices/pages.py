@@ -6,25 +6,19 @@ from collections.abc import Callable
 from datetime import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pantau.accounts.models import Officer, Role
+from pantau.accounts.models import Officer
 from pantau.db import utcnow
 from pantau.errors import PantauError
 from pantau.policy import is_national
 from pantau.queue.desk.pages import _desk
 from pantau.queue.models import QueueOffice, ServiceKind
 from pantau.queue.offices.services import OfficeRules, add_session, quotas, set_quota, set_rules
-from pantau.web import SessionDep, actor_of, page_language, require_roles
+from pantau.web import Caller, SessionDep, actor_of, page_language
 
 router = APIRouter(include_in_schema=False)
-
-
-DESK = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.OFFICER})
-
-
-DeskOfficer = Annotated[Officer, Depends(require_roles(*DESK, api=False))]
 
 
 def _office_for(officer: Officer, requested: str) -> str:
@@ -44,9 +38,7 @@ def _settings_page(
 
 
 @router.get("/console/antrean/pengaturan", response_class=HTMLResponse)
-def settings_page(
-    request: Request, db: SessionDep, officer: DeskOfficer, office: str = ""
-) -> Response:
+def settings_page(request: Request, db: SessionDep, officer: Caller, office: str = "") -> Response:
     return _settings_page(request, db, _office_for(officer, office))
 
 
@@ -54,7 +46,7 @@ def settings_page(
 def settings_rules(
     request: Request,
     db: SessionDep,
-    officer: DeskOfficer,
+    officer: Caller,
     days_ahead: Annotated[int, Form()],
     opening_time: Annotated[time, Form()],
     waiting_minutes: Annotated[int, Form()],
@@ -72,7 +64,7 @@ def settings_rules(
 def settings_quota(
     request: Request,
     db: SessionDep,
-    officer: DeskOfficer,
+    officer: Caller,
     session_id: Annotated[int, Form()],
     service: Annotated[ServiceKind, Form()],
     regular: Annotated[int, Form()],
@@ -92,7 +84,7 @@ def settings_quota(
 def settings_session(
     request: Request,
     db: SessionDep,
-    officer: DeskOfficer,
+    officer: Caller,
     label: Annotated[str, Form(max_length=40)],
     starts: Annotated[time, Form()],
     ends: Annotated[time, Form()],
