@@ -242,7 +242,8 @@ OptionalOfficer = Annotated[Officer | None, Depends(optional_officer)]
 
 
 def require_roles(*roles: Role, api: bool = True) -> Callable[..., Officer]:
-    """A dependency that lets only these roles through (403 otherwise)."""
+    """A dependency that lets only these roles through (403 otherwise). Superseded by the policy
+    table (pantau.policy.POLICIES, checked for every route): new routes take `Caller`."""
     allowed = frozenset(roles)
 
     def check(officer: Officer = Depends(api_officer if api else console_officer)) -> Officer:
