@@ -8,18 +8,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pantau import __version__
+from pantau import __version__, openapi
 from pantau.accounts.services import SecretCipher
 from pantau.config import Settings
-from pantau.db import database_url, make_engine, session_factory
+from pantau.db import app_database_url, make_engine, session_factory
 from pantau.errors import PantauError
+from pantau.inputs import data_error, reject_bad_input, validation_error
 from pantau.web import LoginRequired, api_language, render
 
 log = logging.getLogger(__name__)
@@ -86,9 +89,11 @@ def create_app(
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: see _install_api_docs
         redoc_url=None,
+        # Every route: no NUL characters, no integers beyond bigint (pantau.inputs).
+        dependencies=[Depends(reject_bad_input)],
     )
     if engine is None:
-        engine = make_engine(database_url(settings))
+        engine = make_engine(app_database_url(settings))
     if cipher is None:
         from pantau.keys import pii_cipher
 
@@ -110,6 +115,7 @@ def create_app(
         if hasattr(module, "setup"):  # e.g. a scan hook
             module.setup(app)
     _install_api_docs(app)
+    openapi.install(app)
     _install_error_handlers(app)
     _install_security_headers(app, hsts=settings.secure_cookies)
     return app
@@ -154,6 +160,14 @@ def _install_error_handlers(app: FastAPI) -> None:
             return JSONResponse({"detail": exc.as_dict(lang)}, status_code=exc.status)
         return render(request, "error.html", status_code=exc.status, message=exc.message(lang))
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        return await pantau_error(request, validation_error(exc))
+
+    @app.exception_handler(sa_exc.DataError)
+    async def refused_value(request: Request, exc: sa_exc.DataError) -> Response:
+        return await pantau_error(request, data_error(exc))
+
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -162,12 +176,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
+            detail: Any = exc.detail
+            if not isinstance(detail, dict):  # one envelope for every error (pantau.openapi)
+                detail = {"code": f"http_{exc.status_code}", "message": str(detail)}
             return JSONResponse(
-                {"detail": exc.detail},
+                {"detail": detail},
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
-        detail: Any = exc.detail
+        detail = exc.detail
         message = detail.get("message") if isinstance(detail, dict) else str(detail)
         return render(request, "error.html", status_code=exc.status_code, message=message)
 

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DATABASE_URL", "PANTAU_DATABASE_URL"),
         description="postgresql:// URL of an external server (15+); unset = embedded PostgreSQL.",
     )
+    database_owner_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE_OWNER_URL", "PANTAU_DATABASE_OWNER_URL"),
+        description="postgresql:// URL of the schema's owner, for `pantau db upgrade` and the other "
+        "commands; unset = DATABASE_URL. The server connects with DATABASE_URL (the app role).",
+    )
     secret_key: str = Field(DEV_SECRET, repr=False, description="Signs cookies and CSRF tokens.")
     host: str = Field("127.0.0.1", description="Address `pantau serve` listens on.")
     port: int = Field(8000, description="Port `pantau serve` listens on.")
@@ -85,7 +91,7 @@ class Settings(BaseSettings):
         30, ge=0, description="Wait before the first retry; doubles on each further try."
     )
 
-    @field_validator("database_url")
+    @field_validator("database_url", "database_owner_url")
     @classmethod
     def _check_database_url(cls, v: str | None) -> str | None:
         if v in (None, ""):

@@ -103,7 +103,19 @@ def sqlalchemy_url(url: str) -> URL:
 
 
 def database_url(settings: Settings) -> str:
-    return settings.database_url or start_embedded(settings)
+    """The owner's URL: migrations and the command line (DATABASE_OWNER_URL, else DATABASE_URL,
+    else the embedded server's superuser)."""
+    return settings.database_owner_url or settings.database_url or start_embedded(settings)
+
+
+def app_database_url(settings: Settings) -> str:
+    """What the server and workers connect with: DATABASE_URL (an app-role login, pantau.dbroles),
+    or on the embedded server its `pantau_server` login (made by `pantau db upgrade`)."""
+    if settings.database_url:
+        return settings.database_url
+    from pantau.dbroles import EMBEDDED_LOGIN, as_role
+
+    return as_role(start_embedded(settings), EMBEDDED_LOGIN)
 
 
 def make_engine(url: str, **kw: Any) -> Engine:

@@ -15,7 +15,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pantau.config import ConfigError, Settings, load_settings
-from pantau.db import check_connection, database_url, make_engine, session_factory
+from pantau.db import (
+    app_database_url,
+    check_connection,
+    database_url,
+    make_engine,
+    session_factory,
+)
 from pantau.errors import PantauError
 
 # Piped output (scripts, CliRunner) gets wide lines rather than tables cut at 80 columns.
@@ -94,6 +100,22 @@ def engine(s: Settings | None = None) -> Engine:
     url = database_url(s)
     if url not in _engines:
         eng = make_engine(url, pool_size=2, max_overflow=2)
+        check_connection(eng)
+        _engines[url] = eng
+    return _engines[url]
+
+
+def app_engine(s: Settings | None = None) -> Engine:
+    """The engine `pantau serve` and `pantau worker` use: the app role, never the owner
+    (pantau.dbroles). On the embedded server its login role is made here if missing."""
+    s = s or settings()
+    if not s.database_url:
+        from pantau.dbroles import EMBEDDED_LOGIN, grant_app_role
+
+        grant_app_role(engine(s), login=EMBEDDED_LOGIN)
+    url = app_database_url(s)
+    if url not in _engines:
+        eng = make_engine(url)
         check_connection(eng)
         _engines[url] = eng
     return _engines[url]

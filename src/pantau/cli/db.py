@@ -45,6 +45,19 @@ def upgrade(revision: str = typer.Argument("heads", help="Target revision.")) ->
     out.print(f"database at {', '.join(now) or 'base'}")
     if set(now) == set(migrate.heads()):
         load_reference()
+        grant_privileges()
+
+
+def grant_privileges() -> None:
+    """The app role's privileges on the tables now in the schema (pantau.dbroles)."""
+    from pantau.cli.common import settings
+    from pantau.dbroles import APP_ROLE, EMBEDDED_LOGIN, grant_app_role
+
+    embedded = not settings().database_url
+    grant_app_role(engine(), login=EMBEDDED_LOGIN if embedded else None)
+    out.print(
+        f"privileges granted to the role {APP_ROLE}" + (f" ({EMBEDDED_LOGIN})" if embedded else "")
+    )
 
 
 @app.command()

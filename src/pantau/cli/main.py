@@ -10,7 +10,17 @@ from rich.table import Table
 from pantau import __version__, migrate
 from pantau.cli import audit, db, keys, queue, reference, sticker, user
 from pantau.cli import seed as seed_cli
-from pantau.cli.common import engine, fail, friendly, make_friendly, out, settings, unit_of_work
+from pantau.cli.common import (
+    app_engine,
+    engine,
+    fail,
+    friendly,
+    make_friendly,
+    out,
+    settings,
+    unit_of_work,
+)
+from pantau.cli.db import grant_privileges
 
 app = typer.Typer(
     help="Pantau: supervision of foreign nationals with signed QR stickers, and APPAPO queue booking.",
@@ -59,6 +69,7 @@ def _serve(host: str | None, port: int | None, workers: int, *, demo: bool = Fal
     have, want = set(migrate.current(eng)), set(migrate.heads())
     if have != want:
         fail("the database schema is not current: run `pantau db upgrade` first")
+    eng = app_engine(s)  # the app role, not the owner (pantau.dbroles): made if embedded
     out.print(f"Pantau {__version__} serving http://{host}:{port}  (Ctrl+C stops)")
     if workers > 1:
         uvicorn.run(
@@ -99,7 +110,7 @@ def worker(
     from pantau.keys import pii_cipher
 
     s = settings()
-    eng = engine(s)
+    eng = app_engine(s)
     env = JobEnv(s, sessionmaker(bind=eng, expire_on_commit=False), pii_cipher(s))
     out.print("worker started" + (" (until the queue is empty)" if once else " (Ctrl+C stops)"))
     run_worker(env, eng, concurrency=concurrency, once=once)
@@ -126,6 +137,7 @@ def demo(
     from pantau.keys import pii_cipher
 
     migrate.upgrade(engine(s))
+    grant_privileges()  # the app role's, as `pantau db upgrade` does (pantau.dbroles)
     with unit_of_work(s) as session:
         created = load_demo(session, s, pii_cipher(s))
     out.print(
