@@ -28,7 +28,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pantau import migrate
-from pantau.alerts.services import AlertEngine
 from pantau.config import Settings, load_settings
 from pantau.dashboards.services import DashboardService
 from pantau.db import database_url, make_engine, start_embedded
@@ -39,6 +38,7 @@ from pantau.people.models import Person
 from pantau.pii import PiiCipher
 from pantau.scans.models import Scan
 from pantau.stays.models import Stay, StayStatus
+from pantau.wiring import alert_engine
 
 TABLES = ("person", "stay", "scan", "alert")
 
@@ -169,7 +169,7 @@ def bench_rules(engine: Engine, cipher: PiiCipher, batch: int, batches: int) -> 
     with Session(engine) as s, s.begin():
         officer = s.scalar(sa.text("SELECT id FROM officer WHERE username = 'seed.officer.ngr'"))
         now = datetime.now(UTC)
-        engine_ = AlertEngine(s, cipher=cipher)
+        engine_ = alert_engine(s, cipher)
         per_scan, raised = [], 0
         for _ in range(batches):
             scans = _batch(s, batch, officer, now)

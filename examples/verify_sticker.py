@@ -118,7 +118,7 @@ def load_status(deltas: list[dict], root: x509.Certificate) -> tuple[set[str], d
 
 
 def verify(text: str, signers: dict, status: tuple[set, dict], at: datetime) -> tuple[str, str]:
-    """Section 5, steps 1-10: (outcome, last day or '')."""
+    """Section 5, steps 1-11: (outcome, last day or '')."""
     if not text.startswith("PN1:") or len(text) > 1024:
         return "not-pantau", ""
     try:

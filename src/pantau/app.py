@@ -20,8 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pantau import __version__, openapi
 from pantau.accounts.services import SecretCipher
 from pantau.config import Settings
-from pantau.db import app_database_url, make_engine, session_factory
+from pantau.db import app_database_url, session_factory, web_engine
 from pantau.errors import PantauError
+from pantau.gate import ConcurrencyGate
 from pantau.inputs import data_error, reject_bad_input, validation_error
 from pantau.web import LoginRequired, api_language, render
 
@@ -93,7 +94,7 @@ def create_app(
         dependencies=[Depends(reject_bad_input)],
     )
     if engine is None:
-        engine = make_engine(app_database_url(settings))
+        engine = web_engine(app_database_url(settings), settings)
     if cipher is None:
         from pantau.keys import pii_cipher
 
@@ -104,6 +105,11 @@ def create_app(
     app.state.session_factory = session_factory(engine)
     app.state.cipher = cipher
     app.state.templates = Jinja2Templates(directory=str(_package_dir("templates")))
+    from pantau.reference.places import local_time, place_name, place_time
+
+    app.state.templates.env.globals.update(
+        place_name=place_name, place_time=place_time, local_time=local_time
+    )
     app.state.nav = []
     # Called after scans are stored (alert rules plug in here); each runs isolated.
     app.state.scan_hooks = []
@@ -117,6 +123,9 @@ def create_app(
     _install_api_docs(app)
     openapi.install(app)
     _install_error_handlers(app)
+    app.add_middleware(
+        ConcurrencyGate, limit=settings.web_concurrency, wait_seconds=settings.web_queue_seconds
+    )
     _install_security_headers(app, hsts=settings.secure_cookies)
     return app
 
@@ -156,9 +165,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PantauError)
     async def pantau_error(request: Request, exc: PantauError) -> Response:
         lang = api_language(request)
+        retry = exc.extra.get("retry_after")
+        headers = {"Retry-After": str(retry)} if retry and exc.status in (429, 503) else None
         if _wants_json(request):
-            return JSONResponse({"detail": exc.as_dict(lang)}, status_code=exc.status)
-        return render(request, "error.html", status_code=exc.status, message=exc.message(lang))
+            return JSONResponse(
+                {"detail": exc.as_dict(lang)}, status_code=exc.status, headers=headers
+            )
+        page = render(request, "error.html", status_code=exc.status, message=exc.message(lang))
+        page.headers.update(headers or {})
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -213,5 +228,7 @@ def _install_security_headers(app: FastAPI, *, hsts: bool = False) -> None:
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory` with several workers: each process builds its own app."""
     from pantau.config import load_settings
+    from pantau.gate import serving_process
 
+    serving_process()
     return create_app(load_settings())

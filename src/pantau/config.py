@@ -63,6 +63,21 @@ class Settings(BaseSettings):
     )
     login_max_failures: int = Field(5, description="Failed sign-ins before the account is locked.")
     login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
+    web_concurrency: int = Field(
+        8,
+        ge=1,
+        le=32,
+        description="Requests one server process works on at once; each holds at most one "
+        "database connection (the pool is this plus 2, for /healthz and spares) and one of the "
+        "40 worker threads.",
+    )
+    web_queue_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=30,
+        description="Longest wait for a free place among those requests; past it the answer is "
+        "429 with Retry-After rather than silence.",
+    )
     secure_cookies: bool = Field(
         False, description="Mark cookies Secure and send HSTS (set behind HTTPS)."
     )

@@ -125,6 +125,13 @@ def make_engine(url: str, **kw: Any) -> Engine:
     return create_engine(sqlalchemy_url(url), **kw)
 
 
+def web_engine(url: str, settings: Settings) -> Engine:
+    """The engine of one server process: a connection for each request it works on at once
+    (`web_concurrency`) and two more (/healthz, spares), no overflow. A request never waits for a
+    connection: the concurrency gate (pantau.app) lets no more requests in than the pool holds."""
+    return make_engine(url, pool_size=settings.web_concurrency + 2, max_overflow=0, pool_timeout=10)
+
+
 def check_connection(engine: Engine) -> None:
     """Raise ConfigError with a readable reason when the database does not answer."""
     try:

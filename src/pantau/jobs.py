@@ -35,6 +35,7 @@ TASK_MODULES: list[str] = [
     "pantau.alerts.tasks",
     "pantau.queue.tasks",
     "pantau.notifications.tasks",
+    "pantau.scans.tasks",
 ]
 
 

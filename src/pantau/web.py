@@ -5,12 +5,14 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, OfficerSession, Role
@@ -70,8 +72,18 @@ def get_settings(request: Request) -> Settings:
 def get_db(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the response is sent (scope="function"), so
     that whatever a response acknowledges is durable. An error rolls it back - except a PantauError
-    marked `keep_changes` (a refused entry is itself a record that must stay)."""
-    with request.app.state.session_factory() as session:
+    marked `keep_changes` (a refused entry is itself a record that must stay).
+
+    The request holds one connection from here to the end, also across a step committed before the
+    work (rate-limit counts, proof-of-work marks: `commit_step`): a pool sized to the server's
+    concurrency then always has a connection for it, and none is taken twice."""
+    factory = request.app.state.session_factory
+    bind = factory.kw.get("bind")
+    with ExitStack() as stack:
+        if isinstance(bind, Engine):
+            session = stack.enter_context(factory(bind=stack.enter_context(bind.connect())))
+        else:  # tests bind the factory to their own connection
+            session = stack.enter_context(factory())
         session.begin()
         try:
             yield session
@@ -86,6 +98,12 @@ def get_db(request: Request) -> Iterator[Session]:
             raise
         else:
             session.commit()
+
+
+def commit_step(db: Session) -> None:
+    """Commit what the request recorded so far (counts, marks) before its work starts, so that a
+    failing request cannot undo them; the request keeps its connection (get_db)."""
+    db.commit()
 
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]

@@ -13,7 +13,6 @@ from shapely.ops import nearest_points
 
 from pantau.alerts.models import Alert
 from pantau.alerts.rules import OutsideAreaRule
-from pantau.alerts.services import AlertEngine
 from pantau.errors import PantauError
 from pantau.people.services import Traveller
 from pantau.reference.regions import region_index
@@ -21,7 +20,7 @@ from pantau.scans.services import ScanService
 from pantau.stays.models import Permit, Stay
 from pantau.stickers.keys import KeyService
 from pantau.stickers.services import DbStickerVerifier
-from pantau.wiring import stay_service
+from pantau.wiring import alert_engine, stay_service
 from tests.factories import TEST_ACTOR, make_account
 
 BADUNG = "5103"
@@ -65,7 +64,7 @@ def area_world(db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     officer = make_account(accounts, "petugas.area", office="NGR").officer
     people = stay_service(db, cipher, TEST_ACTOR)
-    engine = AlertEngine(db, cipher=cipher)
+    engine = alert_engine(db, cipher)
     scans = ScanService(
         db, verifier=DbStickerVerifier(db), hooks=[lambda s, rows: engine.on_scans(rows)]
     )

@@ -19,7 +19,7 @@ from pantau.scans.services import ScanService
 from pantau.stays.models import Permit
 from pantau.stickers.keys import KeyService
 from pantau.stickers.services import DbStickerVerifier
-from pantau.wiring import stay_service
+from pantau.wiring import alert_engine, stay_service
 from tests.factories import TEST_ACTOR, make_account
 
 TZ = {"DPS": ("WITA", 8), "CGK": ("WIB", 7), "DJJ": ("WIT", 9)}
@@ -30,7 +30,7 @@ def world(db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS", "CGK", "DJJ", "KNO"], actor=TEST_ACTOR)
     officer = make_account(accounts, "petugas.x", office="NGR").officer
     people = stay_service(db, cipher, TEST_ACTOR)
-    engine = AlertEngine(db, cipher=cipher)
+    engine = alert_engine(db, cipher)
     scans = ScanService(
         db, verifier=DbStickerVerifier(db), hooks=[lambda s, rows: engine.on_scans(rows)]
     )

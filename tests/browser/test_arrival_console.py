@@ -65,6 +65,6 @@ def test_live_map_draws_without_internet_tiles(live_server, page, login):
     login("supervisor")
     page.goto(f"{live_server.url}/console/map")
     page.wait_for_selector("#live-map.leaflet-container")
-    assert page.locator("#live-map.plain-map").count() == 1  # no tile server: plain background
+    assert page.locator("#live-map.base-map").count() == 1  # no tile server: Pantau's base map
     page.wait_for_function("document.getElementById('live-map').dataset.cells !== undefined")
     assert page.locator("#live-map canvas").count() >= 1  # checkpoints and cells drawn on a canvas

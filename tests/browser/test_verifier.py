@@ -6,6 +6,8 @@ scanner app) against the published test vectors."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -97,6 +99,8 @@ def test_page_headers_and_languages(live_server):
     id_ = httpx.get(f"{live_server.url}/verifikasi", cookies={"lang": "id"})
     assert "tidak dikirim ke server" in id_.text
     assert httpx.get(f"{live_server.url}/verify").headers["location"] == "/verifikasi"
+    # Found without an account: the sign-in page links to it.
+    assert 'href="/verifikasi"' in httpx.get(f"{live_server.url}/login").text
 
 
 def test_camera_reads_a_valid_and_a_revoked_sticker_signed_out(visitor, live_server, two_stickers):
@@ -183,3 +187,31 @@ def test_browser_verifier_passes_the_test_vectors(visitor, live_server):
         if "last_day" in vec["expected"]:
             assert got["last_day"] == vec["expected"]["last_day"], vec["name"]
     assert len(results) == len(VECTORS["vectors"])
+
+
+def test_reference_verifier_with_the_published_documents(live_server, two_stickers, tmp_path):
+    """examples/verify_sticker.py as a third party runs it: the root pinned from a file, the lists
+    fetched over HTTP from the running server without an account."""
+    valid, revoked = two_stickers
+    root = tmp_path / "root.pem"
+    root.write_bytes(httpx.get(f"{live_server.url}/api/v1/trust-list/root").content)
+    example = Path(__file__).resolve().parents[2] / "examples" / "verify_sticker.py"
+    outcomes = []
+    for sticker in (valid, revoked):
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(example),
+                "--server",
+                live_server.url,
+                "--root",
+                str(root),
+                sticker.qr_text,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        outcomes.append((done.returncode, done.stdout.split()[:2]))
+    assert outcomes == [(0, ["valid", valid.last_day]), (1, ["revoked-sticker", revoked.last_day])]

@@ -315,3 +315,60 @@ def test_a_report_goes_to_the_office_whose_working_area_holds_the_place(small_pr
     h = bearer(small_proof, make_account(accounts, "supervisor.x", role="supervisor", office="PST"))
     [report] = small_proof.get("/api/v1/reports", headers=h).json()
     assert report["office_code"] == "NGR"
+
+
+def huge_png(side: int = 12_500) -> bytes:
+    """A valid 1-bit PNG of side x side pixels in a few KiB (issue #12: 12,500 x 12,500 in 18 KiB,
+    decoded to 770 MiB on the event loop)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    row = b"\x00" * (1 + (side + 7) // 8)
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_photo_of_too_many_pixels_is_refused_before_decoding(small_proof):
+    """Bad input: a 12,500 x 12,500 PNG of ~20 KiB (156 megapixels; Pillow only warns below 179).
+    Refused from its header with a clear 422, before any pixel is decoded; the form's view runs in a
+    worker thread, so even an allowed photo is decoded off the event loop."""
+    import inspect
+
+    from pantau.reports.public import report_submit
+
+    png = huge_png()
+    assert len(png) < 40 * 1024
+    files = [("photos", ("bomb.png", png, "image/png"))]
+    res = small_proof.post("/lapor", data=report_form(small_proof), files=files)
+    assert res.status_code == 422, res.text[:300]
+    assert "24 megapiksel" in res.text and "12500 x 12500" in res.text
+    assert not inspect.iscoroutinefunction(report_submit)
+
+
+def test_a_failed_submission_does_not_give_its_proof_back(small_proof):
+    """Issue #12: the proof-of-work mark was rolled back with the failed submission, so one solved
+    challenge could be sent again and again. Bad input: a too-short description, then the same
+    challenge and nonce with a good one."""
+    data = report_form(small_proof, description="short")
+    assert small_proof.post("/lapor", data=data).status_code == 422
+    data["description"] = "Foreigner working as a dive guide without a permit in Tulamben"
+    again = small_proof.post("/lapor", data=data)
+    assert again.status_code == 400 and "sudah dikirim" in again.text
+
+
+def test_failed_submissions_count_against_the_address(small_proof):
+    """Issue #12: the per-address counter was rolled back with each failed submission. Bad input:
+    five submissions outside Indonesia (each with its own solved proof), then a good one."""
+    for _ in range(5):
+        res = small_proof.post("/lapor", data=report_form(small_proof, lat="-12.46", lon="130.84"))
+        assert res.status_code == 422
+    assert small_proof.post("/lapor", data=report_form(small_proof)).status_code == 429

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from pantau.alerts.services import AlertEngine
 from pantau.bans.models import BanEntry
 from pantau.cli.main import app
 from pantau.db import make_engine
@@ -19,6 +18,7 @@ from pantau.scans.models import Scan
 from pantau.stays.models import Refusal, Stay, StayStatus
 from pantau.stickers.models import Sticker
 from pantau.stickers.services import DbStickerVerifier
+from pantau.wiring import alert_engine
 
 NOW = datetime(2026, 3, 1, 4, tzinfo=UTC)
 
@@ -49,7 +49,7 @@ def test_seed_makes_what_supervision_needs(db, cipher):
     assert DbStickerVerifier(db).verify(unsigned.qr_text, at=NOW).outcome == "not-pantau"
     # A copied sticker: the rules see an impossible journey.
     copies = db.scalars(sa.select(Scan).where(Scan.id.in_(report.copied_scans))).all()
-    alerts = AlertEngine(db, cipher=cipher).on_scans(copies, now=NOW)
+    alerts = alert_engine(db, cipher).on_scans(copies, now=NOW)
     assert "impossible-travel" in {a.kind for a in alerts}
 
 

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from pantau.accounts.services import AccountService
 from pantau.alerts.models import Alert
 from pantau.alerts.rules import Draft
-from pantau.alerts.services import AlertEngine, AlertService
+from pantau.alerts.services import AlertService
 from pantau.app import create_app
 from pantau.notifications.models import Notification, NotificationDelivery
 from pantau.notifications.notify import Message, OutboxNotifier
 from pantau.notifications.services import ChannelInput, ChannelService
+from pantau.wiring import alert_engine
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 from tests.notifications.conftest import World, free_port
 
@@ -47,7 +48,7 @@ def raise_alert(
     world: World, *, kind: str = "overstay", severity: str = "high", key: str | None = None
 ) -> uuid.UUID:
     with world.factory() as s, s.begin():
-        alert = AlertEngine(s, cipher=world.cipher).store(
+        alert = alert_engine(s, world.cipher).store(
             Draft(
                 kind,
                 severity,
@@ -62,7 +63,7 @@ def raise_alert(
 def store_then_fail(world: World, session: Session) -> None:
     """A rule that stores an alert and then fails: its savepoint is rolled back."""
     with session.begin_nested():
-        AlertEngine(session, cipher=world.cipher).store(
+        alert_engine(session, world.cipher).store(
             Draft("overstay", "high", "overstay:rolled-back", "x", office_code="NGR")
         )
         raise RuntimeError("the rule failed after storing")

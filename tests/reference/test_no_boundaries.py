@@ -12,11 +12,11 @@ import pytest
 import sqlalchemy as sa
 
 from pantau.alerts.models import Alert
-from pantau.alerts.services import AlertEngine
 from pantau.reference import boundaries, regions
 from pantau.scans.models import Scan
 from pantau.scans.services import ScanService
 from pantau.stickers.services import DbStickerVerifier
+from pantau.wiring import alert_engine
 from tests.factories import make_account
 
 
@@ -39,7 +39,7 @@ def test_without_boundaries_places_fall_back_to_the_nearest_office(
     assert len(warned) == 1  # said once, not per scan
     assert regions.load_regions(db, fetch=False) == 0
     officer = make_account(accounts, "petugas.noboundary", office="JKS").officer
-    engine = AlertEngine(db, cipher=cipher)
+    engine = alert_engine(db, cipher)
     scans = ScanService(
         db, verifier=DbStickerVerifier(db), hooks=[lambda s, rows: engine.on_scans(rows)]
     )
@@ -55,6 +55,6 @@ def test_without_boundaries_places_fall_back_to_the_nearest_office(
     }
     [res] = scans.ingest([item], scanner=officer)
     assert res.status == "stored"
-    assert db.get(Scan, uuid.UUID(res.id)).region_code is None
+    assert db.scalar(sa.select(Scan).where(Scan.id == uuid.UUID(res.id))).region_code is None
     alert = db.scalar(sa.select(Alert).where(Alert.serial == "ZZNOBOUNDARY"))
     assert alert.office_code == "NGR"

@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 from pantau.alerts.models import Alert
-from pantau.alerts.services import AlertEngine
 from pantau.reference import boundaries
 from pantau.reference.geo import nearest_office
 from pantau.reference.models import OfficeRegion, Region
@@ -19,6 +18,7 @@ from pantau.reference.services import ReferenceService
 from pantau.scans.models import Scan
 from pantau.scans.services import ScanService
 from pantau.stickers.services import DbStickerVerifier
+from pantau.wiring import alert_engine
 from tests.factories import make_account
 
 KUTA = (-8.7220, 115.1720)  # Kabupaten Badung, by Ngurah Rai airport
@@ -97,7 +97,7 @@ def test_integrity_mismatch_is_refused():
 @pytest.fixture
 def unknown_scan(db, accounts, cipher):
     officer = make_account(accounts, "petugas.regions", office="JKS").officer
-    engine = AlertEngine(db, cipher=cipher)
+    engine = alert_engine(db, cipher)
     scans = ScanService(
         db, verifier=DbStickerVerifier(db), hooks=[lambda s, rows: engine.on_scans(rows)]
     )
@@ -115,7 +115,7 @@ def unknown_scan(db, accounts, cipher):
             item |= {"lat": where[0], "lon": where[1], "accuracy_m": 15.0}
         [result] = scans.ingest([item], scanner=officer)
         assert result.status == "stored"
-        row = db.get(Scan, uuid.UUID(result.id))
+        row = db.scalar(sa.select(Scan).where(Scan.id == uuid.UUID(result.id)))
         alert = db.scalar(sa.select(Alert).where(Alert.serial == serial))
         return row, alert
 

@@ -79,7 +79,7 @@ def test_scan_stored_once_and_resend_returns_the_original(app_client, world, db)
     assert [r["status"] for r in again["results"]] == ["duplicate", "duplicate"]
     assert again["results"][0]["verdict"] == "valid"
     assert db.scalar(sa.select(sa.func.count()).select_from(Scan)) == 1
-    row = db.get(Scan, uuid.UUID(one["id"]))
+    row = db.scalar(sa.select(Scan).where(Scan.id == uuid.UUID(one["id"])))
     assert row.serial == world["sticker"]["serial"] and row.accuracy_m == 12.5
     assert row.received_at >= row.device_time - timedelta(seconds=5)
 
@@ -125,7 +125,11 @@ def test_clock_slightly_off_is_kept_and_flagged(app_client, world, db):
     one = scan(world["sticker"]["qr_text"], device_time=ahead)
     res = app_client.post("/api/v1/scans", json=one, headers=world["officer"]).json()
     assert res["results"][0]["flags"] == ["clock-ahead"]
-    assert db.get(Scan, uuid.UUID(one["id"])).device_time.isoformat().startswith(ahead[:16])
+    assert (
+        db.scalar(sa.select(Scan).where(Scan.id == uuid.UUID(one["id"])))
+        .device_time.isoformat()
+        .startswith(ahead[:16])
+    )
 
 
 def test_batch_limits(app_client, world):

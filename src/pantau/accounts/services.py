@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -298,3 +300,9 @@ class AccountService:
                 target=f"officer:{row.officer.username}",
             )
             self.session.delete(row)
+
+
+def usernames(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Officer id -> username, for pages that say who did what."""
+    q = sa.select(Officer.id, Officer.username).where(Officer.id.in_(set(ids)))
+    return dict(session.execute(q).tuples().all())

@@ -6,15 +6,16 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
-from pantau.alerts.geofence import Geofence, check_zone
+from pantau.accounts.models import Officer
+from pantau.alerts.geofence import ZoneService, shape_of
 from pantau.alerts.models import Alert
-from pantau.alerts.services import AlertEngine, AlertService
-from pantau.audit.services import record_event
-from pantau.scans.models import Scan
+from pantau.alerts.services import AlertService
+from pantau.alerts.tasks import queue_scan_rules
+from pantau.scans.services import ScanRow
 from pantau.scoped import ScopedAlert
 from pantau.web import Caller, SessionDep, actor_of
 
@@ -22,11 +23,12 @@ router = APIRouter()
 
 
 def setup(app: FastAPI) -> None:
-    """Run the rules on every batch of stored scans (isolated from ingestion by the scan service)."""
-    cipher = app.state.cipher
+    """Queue the rules for every batch of stored scans, in the ingest's own transaction: the job
+    exists exactly when the scans do, and the worker raises the alerts within seconds
+    (alerts/tasks.py). The request itself reads no history."""
 
-    def alert_hook(session: Session, scans: Sequence[Scan]) -> None:
-        AlertEngine(session, cipher=cipher).on_scans(scans)
+    def alert_hook(session: Session, scans: Sequence[ScanRow]) -> None:
+        queue_scan_rules(session, scans)
 
     app.state.scan_hooks.append(alert_hook)
 
@@ -67,19 +69,39 @@ def list_alerts(
     return AlertService(db).list(officer, person=person, kind=kind, status=status, office=office)
 
 
-@router.post("/api/v1/alerts/{alert_id}/{action}", response_model=AlertPublic, tags=["alerts"])
-def act_on_alert(
+def _act(
     request: Request,
     alert: ScopedAlert,
     action: str,
     body: AlertAction,
-    db: SessionDep,
-    officer: Caller,
+    db: Session,
+    officer: Officer,
 ) -> Alert:
-    """`acknowledge`, `resolve` or `dismiss` (a reason is required to dismiss)."""
     return AlertService(db).act(
         alert.id, action, officer=officer, actor=actor_of(request, officer), reason=body.reason
     )
+
+
+@router.post("/api/v1/alerts/{alert_id}/acknowledge", response_model=AlertPublic, tags=["alerts"])
+def acknowledge_alert(
+    request: Request, alert: ScopedAlert, body: AlertAction, db: SessionDep, officer: Caller
+) -> Alert:
+    return _act(request, alert, "acknowledge", body, db, officer)
+
+
+@router.post("/api/v1/alerts/{alert_id}/resolve", response_model=AlertPublic, tags=["alerts"])
+def resolve_alert(
+    request: Request, alert: ScopedAlert, body: AlertAction, db: SessionDep, officer: Caller
+) -> Alert:
+    return _act(request, alert, "resolve", body, db, officer)
+
+
+@router.post("/api/v1/alerts/{alert_id}/dismiss", response_model=AlertPublic, tags=["alerts"])
+def dismiss_alert(
+    request: Request, alert: ScopedAlert, body: AlertAction, db: SessionDep, officer: Caller
+) -> Alert:
+    """A reason is required to dismiss."""
+    return _act(request, alert, "dismiss", body, db, officer)
 
 
 class GeofenceCreate(BaseModel):
@@ -92,31 +114,34 @@ class GeofenceCreate(BaseModel):
     polygon: list[list[float]] | None = None
 
 
+@router.get("/api/v1/geofences", tags=["alerts"])
+def list_geofences(db: SessionDep, admin: Caller) -> dict[str, Any]:
+    """The active restricted zones."""
+    return {"zones": [shape_of(z) for z in ZoneService(db).zones()]}
+
+
 @router.post("/api/v1/geofences", status_code=201, tags=["alerts"])
 def create_geofence(
-    request: Request,
-    body: GeofenceCreate,
-    db: SessionDep,
-    admin: Caller,
+    request: Request, body: GeofenceCreate, db: SessionDep, admin: Caller
 ) -> dict[str, Any]:
     """A restricted zone (circle: centre and radius in metres; polygon: [[lat, lon], ...])."""
-    check_zone(body.model_dump())
-    zone = Geofence(
-        name=body.name.strip(),
-        kind=body.kind,
-        center_lat=body.center_lat,
-        center_lon=body.center_lon,
-        radius_m=body.radius_m,
-        polygon=body.polygon,
-        office_code=body.office.upper(),
-    )
-    db.add(zone)
-    db.flush()
-    record_event(
-        db,
-        "alerts:geofence:create",
-        actor=actor_of(request, admin),
-        target=f"geofence:{zone.id}",
-        details={"name": zone.name, "kind": zone.kind},
-    )
-    return {"id": str(zone.id), "name": zone.name, "kind": zone.kind}
+    zone = ZoneService(db).create(body.model_dump(), actor=actor_of(request, admin))
+    return shape_of(zone)
+
+
+@router.put("/api/v1/geofences/{zone_id}", tags=["alerts"])
+def update_geofence(
+    request: Request, zone_id: uuid.UUID, body: GeofenceCreate, db: SessionDep, admin: Caller
+) -> dict[str, Any]:
+    """Change a zone's name, office or shape (audited with the shape before and after)."""
+    zone = ZoneService(db).update(zone_id, body.model_dump(), actor=actor_of(request, admin))
+    return shape_of(zone)
+
+
+@router.delete("/api/v1/geofences/{zone_id}", status_code=204, tags=["alerts"])
+def remove_geofence(
+    request: Request, zone_id: uuid.UUID, db: SessionDep, admin: Caller
+) -> Response:
+    """Remove a zone: it raises no more alerts; kept inactive for the alerts that name it."""
+    ZoneService(db).remove(zone_id, actor=actor_of(request, admin))
+    return Response(status_code=204)

@@ -17,9 +17,11 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pantau.alerts.rules import Draft, Rule, RuleContext
+from pantau.audit.services import Actor, record_event
 from pantau.db import Base, utcnow, uuid7
-from pantau.errors import PantauError
+from pantau.errors import NotFound, PantauError
 from pantau.reference.geo import distance_km
+from pantau.reference.models import Office
 from pantau.scans.models import Scan
 
 M_PER_DEG = 111_320.0
@@ -128,3 +130,117 @@ class GeofenceRule(Rule):
                         )
                     )
         return out
+
+
+class ZoneService:
+    """Restricted zones drawn, changed and removed by supervisors and administrators; each change
+    is an audit event with who, what and the shape before and after. A removed zone is kept
+    inactive (its alerts still name it) and no longer raises alerts."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    def zones(self) -> list[Geofence]:
+        return list(
+            self.session.scalars(
+                sa.select(Geofence).where(Geofence.active).order_by(Geofence.created_at)
+            )
+        )
+
+    def get(self, zone_id: uuid.UUID) -> Geofence:
+        zone = self.session.get(Geofence, zone_id)
+        if zone is None or not zone.active:
+            raise NotFound("unknown_zone", "No such restricted zone.", "Zona terlarang tidak ada.")
+        return zone
+
+    def _apply(self, zone: Geofence, data: dict[str, Any]) -> None:
+        check_zone(data)
+        name = str(data.get("name") or "").strip()
+        if not name or len(name) > 200:
+            raise PantauError(
+                "bad_zone",
+                "A zone needs a name (at most 200 characters).",
+                "Zona perlu nama (paling banyak 200 karakter).",
+                field="name",
+            )
+        office = str(data.get("office") or "").strip().upper()
+        if self.session.get(Office, office) is None:
+            raise PantauError(
+                "bad_zone", "No such office.", "Kantor tidak ada.", status=422, field="office"
+            )
+        zone.name, zone.kind, zone.office_code = name, str(data["kind"]), office
+        if zone.kind == "circle":
+            lat, lon = float(data.get("center_lat") or 0), float(data.get("center_lon") or 0)
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180) or data.get("center_lat") is None:
+                raise PantauError(
+                    "bad_zone",
+                    "A circle needs a centre (latitude and longitude).",
+                    "Lingkaran perlu titik pusat (lintang dan bujur).",
+                    field="center_lat",
+                )
+            zone.center_lat, zone.center_lon = lat, lon
+            zone.radius_m, zone.polygon = float(data["radius_m"]), None
+        else:
+            ring = [[float(a), float(b)] for a, b in data["polygon"]]
+            if any(not (-90 <= a <= 90 and -180 <= b <= 180) for a, b in ring):
+                raise PantauError(
+                    "bad_zone",
+                    "Polygon points must be [latitude, longitude].",
+                    "Titik poligon harus [lintang, bujur].",
+                    field="polygon",
+                )
+            zone.polygon, zone.center_lat, zone.center_lon, zone.radius_m = ring, None, None, None
+
+    def create(self, data: dict[str, Any], *, actor: Actor) -> Geofence:
+        zone = Geofence()
+        self._apply(zone, data)
+        self.session.add(zone)
+        self.session.flush()
+        record_event(
+            self.session,
+            "alerts:geofence:create",
+            actor=actor,
+            target=f"geofence:{zone.id}",
+            details={"name": zone.name, "kind": zone.kind, "after": shape_of(zone)},
+        )
+        return zone
+
+    def update(self, zone_id: uuid.UUID, data: dict[str, Any], *, actor: Actor) -> Geofence:
+        zone = self.get(zone_id)
+        before = shape_of(zone)
+        self._apply(zone, data)
+        self.session.flush()
+        record_event(
+            self.session,
+            "alerts:geofence:update",
+            actor=actor,
+            target=f"geofence:{zone.id}",
+            details={"name": zone.name, "before": before, "after": shape_of(zone)},
+        )
+        return zone
+
+    def remove(self, zone_id: uuid.UUID, *, actor: Actor) -> None:
+        zone = self.get(zone_id)
+        zone.active = False
+        self.session.flush()
+        record_event(
+            self.session,
+            "alerts:geofence:remove",
+            actor=actor,
+            target=f"geofence:{zone.id}",
+            details={"name": zone.name, "before": shape_of(zone)},
+        )
+
+
+def shape_of(zone: Geofence) -> dict[str, Any]:
+    """A zone as the API and the console map read it."""
+    return {
+        "id": str(zone.id),
+        "name": zone.name,
+        "kind": zone.kind,
+        "office": zone.office_code,
+        "center_lat": zone.center_lat,
+        "center_lon": zone.center_lon,
+        "radius_m": zone.radius_m,
+        "polygon": zone.polygon,
+    }

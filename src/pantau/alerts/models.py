@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pantau.db import Base, utcnow, uuid7
 
+SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 OPEN_STATES = ("open", "acknowledged")
 
 

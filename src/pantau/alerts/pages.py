@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
-from pantau.alerts.services import AlertService
+from pantau.accounts.models import Officer
+from pantau.alerts.services import AlertService, alert_places
 from pantau.errors import PantauError
 from pantau.policy import STAFF
 from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
@@ -25,17 +27,17 @@ def inbox(
     status: Annotated[str, Query(pattern="^(active|resolved|dismissed)$")] = "active",
 ) -> Response:
     alerts = AlertService(db).list(officer, status=status)
-    return render(request, "alerts/inbox.html", alerts=alerts, status=status)
+    return render(
+        request,
+        "alerts/inbox.html",
+        alerts=alerts,
+        status=status,
+        places=alert_places(db, alerts),
+    )
 
 
-@router.post("/console/alerts/{alert_id}/{action}", include_in_schema=False)
-def inbox_act(
-    request: Request,
-    alert_id: uuid.UUID,
-    action: str,
-    db: SessionDep,
-    officer: Caller,
-    reason: Annotated[str, Form(max_length=1000)] = "",
+def _inbox_act(
+    request: Request, alert_id: uuid.UUID, action: str, reason: str, db: Session, officer: Officer
 ) -> Response:
     try:
         AlertService(db).act(
@@ -53,3 +55,27 @@ def inbox_act(
             error=exc.message(page_language(request)),
         )
     return RedirectResponse("/console/alerts", status_code=303)
+
+
+Reason = Annotated[str, Form(max_length=1000)]
+
+
+@router.post("/console/alerts/{alert_id}/acknowledge", include_in_schema=False)
+def inbox_acknowledge(
+    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: Caller, reason: Reason = ""
+) -> Response:
+    return _inbox_act(request, alert_id, "acknowledge", reason, db, officer)
+
+
+@router.post("/console/alerts/{alert_id}/resolve", include_in_schema=False)
+def inbox_resolve(
+    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: Caller, reason: Reason = ""
+) -> Response:
+    return _inbox_act(request, alert_id, "resolve", reason, db, officer)
+
+
+@router.post("/console/alerts/{alert_id}/dismiss", include_in_schema=False)
+def inbox_dismiss(
+    request: Request, alert_id: uuid.UUID, db: SessionDep, officer: Caller, reason: Reason = ""
+) -> Response:
+    return _inbox_act(request, alert_id, "dismiss", reason, db, officer)

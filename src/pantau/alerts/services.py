@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -12,15 +12,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
-from pantau.alerts.models import OPEN_STATES, Alert
+from pantau.alerts.models import OPEN_STATES, SEVERITY_RANK, Alert
 from pantau.alerts.rules import Draft, Rule, RuleContext, default_rules
 from pantau.audit.services import Actor, record_event
 from pantau.db import utcnow
 from pantau.errors import Conflict, Forbidden, NotFound, PantauError
-from pantau.notifications.services import alert_stored
 from pantau.pii import PiiCipher
 from pantau.policy import office_filter
 from pantau.reference.geo import nearest_office
+from pantau.reference.places import place_name, place_time
 from pantau.reference.regions import locate, office_for_region, region_index
 from pantau.scans.models import Scan
 from pantau.stays.models import Stay
@@ -34,6 +34,12 @@ TRANSITIONS = {
 }
 
 
+# Told of each alert raised or escalated, in the engine's transaction: (session, alert, event) with
+# event "raised" or "escalated". Notifications plug in here (pantau.wiring.alert_engine), the way
+# alerts plug into scan ingestion; alerts know nothing of who listens.
+AlertHook = Callable[[Session, Alert, str], None]
+
+
 class AlertEngine:
     def __init__(
         self,
@@ -41,10 +47,12 @@ class AlertEngine:
         *,
         cipher: PiiCipher | None = None,
         rules: Sequence[Rule] | None = None,
+        hooks: Sequence[AlertHook] = (),
     ) -> None:
         self.session = session
         self.cipher = cipher
         self.rules = list(rules) if rules is not None else default_rules()
+        self.hooks = list(hooks)
 
     def _ctx(self, now: datetime | None) -> RuleContext:
         return RuleContext(self.session, now or utcnow(), self.cipher)
@@ -133,9 +141,41 @@ class AlertEngine:
         alert_id, inserted = self.session.execute(stmt).one()
         alert = self.session.get(Alert, alert_id, populate_existing=True)
         assert alert is not None
-        # New or escalated alerts queue their notifications in this transaction.
-        alert_stored(self.session, alert, inserted=bool(inserted), severity=draft.severity)
+        event = self._event(alert, inserted=bool(inserted), severity=draft.severity)
+        if event is not None:
+            for hook in self.hooks:
+                hook(self.session, alert, event)
         return alert
+
+    def _event(self, alert: Alert, *, inserted: bool, severity: str) -> str | None:
+        """A new alert is raised; a repeat whose draft is more severe than the open alert raises the
+        alert's severity and is escalated; any other repeat (deduplicated evidence) is no event."""
+        if inserted:
+            return "raised"
+        if SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(alert.severity, 0):
+            alert.severity = severity
+            alert.updated_at = utcnow()
+            self.session.flush()
+            return "escalated"
+        return None
+
+
+def alert_places(session: Session, alerts: Sequence[Alert]) -> dict[uuid.UUID, dict[str, str]]:
+    """Where and when each alert was last seen, as people read it: the latest evidence scan's
+    regency and province by name and its time on the clock of the place (WIB/WITA/WIT)."""
+    last = {a.id: a.evidence[-1] for a in alerts if a.evidence}
+    if not last:
+        return {}
+    rows = session.execute(
+        sa.select(Scan.id, Scan.region_code, Scan.device_time).where(Scan.id.in_(last.values()))
+    )
+    seen = {sid: (region, at) for sid, region, at in rows}
+    out = {}
+    for alert_id, scan_id in last.items():
+        if scan_id in seen:
+            region, at = seen[scan_id]
+            out[alert_id] = {"place": place_name(region), "time": place_time(at, region)}
+    return out
 
 
 class AlertService:

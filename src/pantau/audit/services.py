@@ -1,7 +1,10 @@
 """Writing and checking the audit log.
 
 Appends are serialised with a transaction-scoped advisory lock, so that the chain stays linear across
-any number of processes and machines (no in-process state); the lock is released at commit.
+any number of processes and machines (no in-process state); the lock is released at commit. One
+append is one round trip: the database function `audit_append` (migration 0013) takes the lock,
+reads the last hash and inserts the row with sha256(prev_hash || payload), where the payload is the
+canonical JSON built here - the same bytes `verify_chain` rebuilds from the stored row.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pantau.audit.models import AuditEvent
 from pantau.db import utcnow
 
 GENESIS = b"\x00" * 32
-_LOCK_KEY = 0x50414E544155  # "PANTAU": one advisory-lock id for the audit chain
+_LOCK_KEY = 0x50414E544155  # "PANTAU": the audit chain's advisory lock (taken in audit_append)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +61,7 @@ def _canonical(
 
 
 def chain_hash(prev: bytes, row: AuditEvent) -> bytes:
-    payload = _canonical(
-        occurred_at=row.occurred_at,
-        actor_id=row.actor_id,
-        actor=row.actor,
-        tag=row.tag,
-        target=row.target,
-        origin=row.origin,
-        details=row.details or {},
-    )
-    return hashlib.sha256(prev + payload).digest()
+    return hashlib.sha256(prev + _payload(row)).digest()
 
 
 def _check_tag(tag: str) -> None:
@@ -86,8 +80,6 @@ def record_event(
 ) -> AuditEvent:
     """Append one event in the caller's transaction (so the event commits with the change)."""
     _check_tag(tag)
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(_LOCK_KEY)))
-    prev = session.scalar(sa.select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
     # JSON round trip: what is hashed must be exactly what JSONB gives back later.
     clean = json.loads(json.dumps(details or {}, default=str))
     row = AuditEvent(
@@ -99,11 +91,36 @@ def record_event(
         origin=actor.origin,
         details=clean,
     )
-    row.prev_hash = prev or GENESIS
-    row.hash = chain_hash(row.prev_hash, row)
-    session.add(row)
-    session.flush()
-    return row
+    session.flush()  # pending changes first, as before: the event follows what it records
+    row.id, row.prev_hash, row.hash = session.execute(
+        sa.text(
+            "SELECT * FROM audit_append(:at, :actor_id, :actor, :tag, :target, :origin, "
+            "CAST(:details AS jsonb), :payload)"
+        ),
+        {
+            "at": row.occurred_at,
+            "actor_id": row.actor_id,
+            "actor": row.actor,
+            "tag": tag,
+            "target": target,
+            "origin": row.origin,
+            "details": json.dumps(clean),
+            "payload": _payload(row),
+        },
+    ).one()
+    return row  # transient: the stored row is read back through the session when needed
+
+
+def _payload(row: AuditEvent) -> bytes:
+    return _canonical(
+        occurred_at=row.occurred_at,
+        actor_id=row.actor_id,
+        actor=row.actor,
+        tag=row.tag,
+        target=row.target,
+        origin=row.origin,
+        details=row.details or {},
+    )
 
 
 @dataclass(frozen=True, slots=True)

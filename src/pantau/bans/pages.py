@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau.bans.services import BanInput, BanService
 from pantau.errors import PantauError
 from pantau.policy import STAFF
-from pantau.stays.models import Refusal
+from pantau.stays.services import recent_refusals
 from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -24,7 +23,7 @@ NAV = [NavItem("/console/bans", "Entry bans", STAFF)]
 @router.get("/console/bans", response_class=HTMLResponse)
 def bans_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     bans = BanService(db, cipher=request.app.state.cipher)
-    refusals = db.scalars(sa.select(Refusal).order_by(Refusal.occurred_at.desc()).limit(50)).all()
+    refusals = recent_refusals(db)
     return render(
         request, "people/bans.html", bans=bans.list(), name_of=bans.name_of, refusals=refusals
     )
@@ -62,9 +61,7 @@ def bans_add(
             actor=actor_of(request, officer),
         )
     except PantauError as exc:
-        refusals = db.scalars(
-            sa.select(Refusal).order_by(Refusal.occurred_at.desc()).limit(50)
-        ).all()
+        refusals = recent_refusals(db)
         return render(
             request,
             "people/bans.html",

@@ -6,7 +6,6 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,8 +13,8 @@ from pantau import scoped
 from pantau.cases.models import Action, Case
 from pantau.cases.services import ActionService, CaseService
 from pantau.errors import PantauError
-from pantau.policy import office_filter
 from pantau.reports.models import Report
+from pantau.reports.services import reports_for
 from pantau.scoped import ScopedAction, ScopedCase
 from pantau.web import Caller, SessionDep, actor_of
 
@@ -94,8 +93,7 @@ class ActionPublic(BaseModel):
 
 @router.get("/api/v1/reports", response_model=list[ReportPublic])
 def list_reports(db: SessionDep, officer: Caller) -> list[Report]:
-    q = sa.select(Report).where(office_filter(officer, Report.office_code))
-    return list(db.scalars(q.order_by(Report.received_at.desc()).limit(300)))
+    return reports_for(db, officer)
 
 
 @router.post("/api/v1/cases", response_model=CasePublic, status_code=201)
@@ -189,15 +187,23 @@ def propose_action(request: Request, body: ActionCreate, db: SessionDep, officer
     )
 
 
-@router.post("/api/v1/actions/{action_id}/{decision}", response_model=ActionPublic)
-def decide_action(
-    request: Request, action: ScopedAction, decision: str, db: SessionDep, officer: Caller
+@router.post("/api/v1/actions/{action_id}/approve", response_model=ActionPublic)
+def approve_action(
+    request: Request, action: ScopedAction, db: SessionDep, officer: Caller
 ) -> Action:
-    """Approve or reject an action of your office (another office's answers 404)."""
-    if decision not in ("approve", "reject"):
-        raise PantauError("bad_decision", "Use approve or reject.", "Gunakan approve atau reject.")
+    """A second officer approves an action of your office (another office's answers 404): it is
+    carried out."""
     return ActionService(db, cipher=request.app.state.cipher).decide(
-        action.id, approve=decision == "approve", officer=officer, actor=actor_of(request, officer)
+        action.id, approve=True, officer=officer, actor=actor_of(request, officer)
+    )
+
+
+@router.post("/api/v1/actions/{action_id}/reject", response_model=ActionPublic)
+def reject_action(
+    request: Request, action: ScopedAction, db: SessionDep, officer: Caller
+) -> Action:
+    return ActionService(db, cipher=request.app.state.cipher).decide(
+        action.id, approve=False, officer=officer, actor=actor_of(request, officer)
     )
 
 

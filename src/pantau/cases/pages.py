@@ -3,25 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau import scoped
 from pantau.accounts.models import Officer
+from pantau.audit.services import Actor
+from pantau.cases.models import Case
 from pantau.cases.services import ActionService, CaseService
 from pantau.errors import NotFound, PantauError
 from pantau.operations import services as operations
-from pantau.operations.models import Operation
-from pantau.people.identity import identity_hash, passport_hash
-from pantau.people.models import Passport, Person
-from pantau.policy import STAFF, office_filter
+from pantau.people.services import PeopleService
+from pantau.policy import STAFF
 from pantau.reports.models import Report, ReportPhoto
-from pantau.stays.models import Stay
-from pantau.stickers.services import pretty_serial
+from pantau.reports.services import reports_for
 from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -29,13 +28,8 @@ NAV = [NavItem("/console/cases", "Cases", STAFF)]
 
 
 def _lists(request: Request, db: SessionDep, officer: Officer) -> dict[str, Any]:
-    q = (
-        sa.select(Report)
-        .where(Report.status == "received", office_filter(officer, Report.office_code))
-        .order_by(Report.received_at.desc())
-    )
     return {
-        "reports": db.scalars(q.limit(100)).all(),
+        "reports": reports_for(db, officer, status="received", limit=100),
         "cases": CaseService(db).for_officer(officer),
         "pending": ActionService(db, cipher=request.app.state.cipher).pending(officer),
     }
@@ -78,37 +72,12 @@ def case_page(
         staff=staff,
         assigned=next((o for o in staff if o.id == case.assigned_to), None),
         report=report,
-        operations=list(
-            db.scalars(
-                operations.visible(officer).where(
-                    sa.literal(case.id, sa.Uuid) == sa.any_(Operation.case_ids)
-                )
-            )
-        ),
+        operations=operations.for_case(db, officer, case.id),
         timeline=cases.timeline(case),
         persons=cases.persons(case),
-        person_facts=_person_facts(db, cases.persons(case)),
+        person_facts=cases.person_facts(cases.persons(case)),
         error=error,
     )
-
-
-def _person_facts(db: SessionDep, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """What the case page says of each linked person without decrypting a name: nationality, and
-    the latest stay's permit, status and sticker serials (the name is on the audited person page)."""
-    facts: dict[uuid.UUID, str] = {}
-    for person in db.scalars(sa.select(Person).where(Person.id.in_(ids))):
-        stay = db.scalar(
-            sa.select(Stay)
-            .where(Stay.person_id == person.id)
-            .order_by(Stay.arrived_at.desc())
-            .limit(1)
-        )
-        parts = [person.nationality]
-        if stay is not None:
-            parts += [stay.permit.value, stay.status.value]
-            parts += [f"{pretty_serial(st.serial)} ({st.status.value})" for st in stay.stickers]
-        facts[person.id] = " · ".join(parts)
-    return facts
 
 
 @router.get("/console/cases/{case_id}/photos/{photo_id}.jpg")
@@ -125,106 +94,17 @@ def case_report_photo(
     )
 
 
-@router.post("/console/cases/{case_id}/{what}", response_class=HTMLResponse)
-def case_act(
+def _case_action(
     request: Request,
     case_id: uuid.UUID,
-    what: str,
     db: SessionDep,
-    officer: Caller,
-    text: Annotated[str, Form(max_length=5000)] = "",
-    serial: Annotated[str, Form(max_length=30)] = "",
-    status: Annotated[str, Form(max_length=20)] = "",
-    kind: Annotated[str, Form(max_length=30)] = "",
-    person_id: Annotated[str, Form(max_length=40)] = "",
-    passport: Annotated[str, Form(max_length=20)] = "",
-    nationality: Annotated[str, Form(max_length=3)] = "",
-    assignee: Annotated[str, Form(max_length=60)] = "",
-    surname: Annotated[str, Form(max_length=80)] = "",
-    given_names: Annotated[str, Form(max_length=120)] = "",
-    birth_date: Annotated[str, Form(max_length=10)] = "",
+    officer: Officer,
+    act: Callable[[CaseService, Case, Actor], object],
 ) -> Response:
+    """Run one action on a case; on a refusal, redraw the case page with the message."""
     cases, actor = CaseService(db), actor_of(request, officer)
     try:
-        case = cases.get(case_id, officer)
-        if what == "note":
-            cases.note(case, text, officer=officer, actor=actor)
-        elif what == "person":
-            cases.link_sticker(case, serial, officer=officer, actor=actor, how="sticker")
-        elif what == "assign":
-            cases.assign(case, assignee, officer=officer, actor=actor)
-        elif what == "name":
-            nat = nationality.strip().upper()
-            try:
-                born = date.fromisoformat(birth_date.strip())
-            except ValueError:
-                raise PantauError(
-                    "bad_birth_date",
-                    "Give the birth date.",
-                    "Isi tanggal lahir.",
-                    field="birth_date",
-                ) from None
-            key = identity_hash(
-                request.app.state.cipher,
-                surname=" ".join(surname.upper().split()),
-                given_names=" ".join(given_names.upper().split()),
-                birth_date=born,
-                nationality=nat,
-            )
-            found = list(
-                db.scalars(sa.select(Person.id).where(Person.identity_hash == key).limit(2))
-            )
-            if len(found) != 1:
-                raise NotFound(
-                    "unknown_person" if not found else "several_persons",
-                    "No person with this name, birth date and nationality."
-                    if not found
-                    else "Several persons match: use the passport number or the sticker.",
-                    "Tidak ada orang dengan nama, tanggal lahir, dan kewarganegaraan ini."
-                    if not found
-                    else "Lebih dari satu orang cocok: gunakan nomor paspor atau stiker.",
-                    field="surname",
-                )
-            cases.link_person(
-                case, found[0], officer=officer, actor=actor, how=f"name and birth date ({nat})"
-            )
-        elif what == "passport":
-            hit = db.scalar(
-                sa.select(Passport).where(
-                    Passport.number_hash
-                    == passport_hash(
-                        request.app.state.cipher,
-                        nationality.strip().upper(),
-                        passport.upper().replace(" ", ""),
-                    )
-                )
-            )
-            if hit is None:
-                raise NotFound(
-                    "unknown_passport",
-                    "No person with this passport number and nationality.",
-                    "Tidak ada orang dengan nomor paspor dan kewarganegaraan ini.",
-                    field="passport",
-                )
-            cases.link_person(
-                case,
-                hit.person_id,
-                officer=officer,
-                actor=actor,
-                how=f"passport ({nationality.strip().upper()})",
-            )
-        elif what == "status":
-            cases.move(case, status, officer=officer, actor=actor, outcome=text)
-        elif what == "action":
-            scoped.person(db, officer, uuid.UUID(person_id))
-            ActionService(db, cipher=request.app.state.cipher).propose(
-                kind=kind,
-                person_id=uuid.UUID(person_id),
-                reason=text,
-                officer=officer,
-                actor=actor,
-                case_id=case.id,
-            )
+        act(cases, cases.get(case_id, officer), actor)
     except (PantauError, ValueError) as exc:
         db.rollback()
         message = exc.message(page_language(request)) if isinstance(exc, PantauError) else str(exc)
@@ -232,15 +112,164 @@ def case_act(
     return RedirectResponse(f"/console/cases/{case_id}", status_code=303)
 
 
-@router.post("/console/actions/{action_id}/{decision}")
-def action_decide(
-    request: Request, action_id: uuid.UUID, decision: str, db: SessionDep, officer: Caller
+@router.post("/console/cases/{case_id}/note", response_class=HTMLResponse)
+def case_note(
+    request: Request,
+    case_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    text: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    return _case_action(
+        request,
+        case_id,
+        db,
+        officer,
+        lambda cases, case, actor: cases.note(case, text, officer=officer, actor=actor),
+    )
+
+
+@router.post("/console/cases/{case_id}/person", response_class=HTMLResponse)
+def case_link_sticker(
+    request: Request,
+    case_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    serial: Annotated[str, Form(max_length=30)] = "",
+) -> Response:
+    return _case_action(
+        request,
+        case_id,
+        db,
+        officer,
+        lambda cases, case, actor: cases.link_sticker(
+            case, serial, officer=officer, actor=actor, how="sticker"
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/assign", response_class=HTMLResponse)
+def case_assign(
+    request: Request,
+    case_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    assignee: Annotated[str, Form(max_length=60)] = "",
+) -> Response:
+    return _case_action(
+        request,
+        case_id,
+        db,
+        officer,
+        lambda cases, case, actor: cases.assign(case, assignee, officer=officer, actor=actor),
+    )
+
+
+@router.post("/console/cases/{case_id}/name", response_class=HTMLResponse)
+def case_link_by_name(
+    request: Request,
+    case_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    nationality: Annotated[str, Form(max_length=3)] = "",
+    surname: Annotated[str, Form(max_length=80)] = "",
+    given_names: Annotated[str, Form(max_length=120)] = "",
+    birth_date: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    def act(cases: CaseService, case: Case, actor: Actor) -> None:
+        nat = nationality.strip().upper()
+        try:
+            born = date.fromisoformat(birth_date.strip())
+        except ValueError:
+            raise PantauError(
+                "bad_birth_date", "Give the birth date.", "Isi tanggal lahir.", field="birth_date"
+            ) from None
+        person_id = PeopleService(db, cipher=request.app.state.cipher).one_by_identity(
+            surname=surname, given_names=given_names, birth_date=born, nationality=nat
+        )
+        cases.link_person(
+            case, person_id, officer=officer, actor=actor, how=f"name and birth date ({nat})"
+        )
+
+    return _case_action(request, case_id, db, officer, act)
+
+
+@router.post("/console/cases/{case_id}/passport", response_class=HTMLResponse)
+def case_link_by_passport(
+    request: Request,
+    case_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    passport: Annotated[str, Form(max_length=20)] = "",
+    nationality: Annotated[str, Form(max_length=3)] = "",
+) -> Response:
+    def act(cases: CaseService, case: Case, actor: Actor) -> None:
+        nat = nationality.strip().upper()
+        hit = PeopleService(db, cipher=request.app.state.cipher).by_passport(
+            nat, passport.upper().replace(" ", "")
+        )
+        if hit is None:
+            raise NotFound(
+                "unknown_passport",
+                "No person with this passport number and nationality.",
+                "Tidak ada orang dengan nomor paspor dan kewarganegaraan ini.",
+                field="passport",
+            )
+        cases.link_person(
+            case, hit.person_id, officer=officer, actor=actor, how=f"passport ({nat})"
+        )
+
+    return _case_action(request, case_id, db, officer, act)
+
+
+@router.post("/console/cases/{case_id}/status", response_class=HTMLResponse)
+def case_move(
+    request: Request,
+    case_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    text: Annotated[str, Form(max_length=5000)] = "",
+    status: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    return _case_action(
+        request,
+        case_id,
+        db,
+        officer,
+        lambda cases, case, actor: cases.move(
+            case, status, officer=officer, actor=actor, outcome=text
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/action", response_class=HTMLResponse)
+def case_propose_action(
+    request: Request,
+    case_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    text: Annotated[str, Form(max_length=5000)] = "",
+    kind: Annotated[str, Form(max_length=30)] = "",
+    person_id: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    def propose(_cases: CaseService, case: Case, actor: Actor) -> object:
+        person = uuid.UUID(person_id)
+        scoped.person(db, officer, person)  # another office's person: 404, as a missing one
+        return ActionService(db, cipher=request.app.state.cipher).propose(
+            kind=kind, person_id=person, reason=text, officer=officer, actor=actor, case_id=case.id
+        )
+
+    return _case_action(request, case_id, db, officer, propose)
+
+
+def _decide(
+    request: Request, action_id: uuid.UUID, approve: bool, db: SessionDep, officer: Officer
 ) -> Response:
     scoped.action(db, officer, action_id)  # another office's action: 404, as a missing one
     try:
         ActionService(db, cipher=request.app.state.cipher).decide(
             action_id,
-            approve=decision == "approve",
+            approve=approve,
             officer=officer,
             actor=actor_of(request, officer),
         )
@@ -254,3 +283,17 @@ def action_decide(
             **_lists(request, db, officer),
         )
     return RedirectResponse("/console/cases", status_code=303)
+
+
+@router.post("/console/actions/{action_id}/approve")
+def action_approve(
+    request: Request, action_id: uuid.UUID, db: SessionDep, officer: Caller
+) -> Response:
+    return _decide(request, action_id, True, db, officer)
+
+
+@router.post("/console/actions/{action_id}/reject")
+def action_reject(
+    request: Request, action_id: uuid.UUID, db: SessionDep, officer: Caller
+) -> Response:
+    return _decide(request, action_id, False, db, officer)

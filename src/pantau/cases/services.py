@@ -22,8 +22,9 @@ from pantau.pii import PiiCipher
 from pantau.policy import is_national, office_filter, person_in_scope
 from pantau.reports.models import Report
 from pantau.stays.models import Stay, StayStatus
+from pantau.stays.services import latest_stay
 from pantau.stickers.models import Sticker
-from pantau.stickers.services import StickerService
+from pantau.stickers.services import StickerService, pretty_serial
 
 SERIOUS = {"deportation", "entry-ban", "permit-cancellation"}  # need a second officer
 BAN_YEARS_AFTER_DEPORTATION = 6  # proposed length; the approving officer may change it
@@ -117,6 +118,20 @@ class CaseService:
         if status:
             q = q.where(Case.status == status)
         return list(self.session.scalars(q))
+
+    def of_person(self, person_id: uuid.UUID) -> list[Case]:
+        """Every case the person is linked to, oldest first (the person page; not scoped)."""
+        return list(
+            self.session.scalars(
+                sa.select(Case)
+                .where(
+                    Case.id.in_(
+                        sa.select(CaseEntry.case_id).where(CaseEntry.person_id == person_id)
+                    )
+                )
+                .order_by(Case.created_at)
+            )
+        )
 
     def link_person(
         self, case: Case, person_id: uuid.UUID, *, officer: Officer, actor: Actor, how: str
@@ -242,6 +257,19 @@ class CaseService:
                 sa.select(CaseEntry).where(CaseEntry.case_id == case.id).order_by(CaseEntry.at)
             )
         )
+
+    def person_facts(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """What the case page says of each linked person without decrypting a name: nationality, and
+        the latest stay's permit, status and sticker serials (the name is on the audited person page)."""
+        facts: dict[uuid.UUID, str] = {}
+        for person in self.session.scalars(sa.select(Person).where(Person.id.in_(ids))):
+            stay = latest_stay(self.session, person.id)
+            parts = [person.nationality]
+            if stay is not None:
+                parts += [stay.permit.value, stay.status.value]
+                parts += [f"{pretty_serial(st.serial)} ({st.status.value})" for st in stay.stickers]
+            facts[person.id] = " · ".join(parts)
+        return facts
 
 
 class ActionService:

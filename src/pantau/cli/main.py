@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 
 import typer
 from rich.table import Table
@@ -61,6 +63,7 @@ def _serve(host: str | None, port: int | None, workers: int, *, demo: bool = Fal
     import uvicorn
 
     from pantau.app import create_app
+    from pantau.db import app_database_url, web_engine
 
     s = settings()
     host, port = host or s.host, port or s.port
@@ -69,20 +72,40 @@ def _serve(host: str | None, port: int | None, workers: int, *, demo: bool = Fal
     have, want = set(migrate.current(eng)), set(migrate.heads())
     if have != want:
         fail("the database schema is not current: run `pantau db upgrade` first")
-    eng = app_engine(s)  # the app role, not the owner (pantau.dbroles): made if embedded
+    app_engine(s)  # the app role, not the owner (pantau.dbroles): made if embedded, checked
     out.print(f"Pantau {__version__} serving http://{host}:{port}  (Ctrl+C stops)")
+    from pantau.gate import serving_process
+
+    serving_process()
     if workers > 1:
-        uvicorn.run(
-            "pantau.app:app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-            proxy_headers=True,
+        # uvicorn's supervisor spawns each worker from a fresh interpreter; started from this
+        # console script, the spawned workers died silently (every one restarted forever), so the
+        # supervisor is run as `python -m uvicorn` in this process's place. Each worker builds its
+        # app from the environment (app_from_environment), as the settings here were.
+        sys.stdout.flush()
+        os.execv(  # noqa: S606 - a fixed argument list, no shell
+            sys.executable,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "pantau.app:app_from_environment",
+                "--factory",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--log-level",
+                "warning",
+                "--proxy-headers",
+            ],
         )
     else:
-        uvicorn.run(create_app(s, engine=eng, demo=demo), host=host, port=port, log_level="warning")
+        # The server's own engine, its pool sized to its concurrency (not the CLI's small pool).
+        app = create_app(s, engine=web_engine(app_database_url(s), s), demo=demo)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @app.command()

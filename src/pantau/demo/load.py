@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from pantau import security
 from pantau.accounts.models import Officer, Role
 from pantau.accounts.services import TOTP_CONTEXT, AccountService
-from pantau.alerts.services import AlertEngine
 from pantau.audit.services import Actor
 from pantau.config import Settings
 from pantau.demo.people import load_people_demo
@@ -24,6 +23,7 @@ from pantau.demo.queue import load_queue_demo
 from pantau.pii import PiiCipher
 from pantau.reference.services import ReferenceService
 from pantau.stickers.keys import KeyService
+from pantau.wiring import alert_engine
 
 DEMO_PASSWORD = "pantau-demo-2026"  # noqa: S105 - published demo password, printed by `pantau demo`
 DEMO_ACTOR = Actor("demo", origin="cli")
@@ -86,7 +86,7 @@ def load_demo(session: Session, settings: Settings, cipher: PiiCipher) -> list[s
     if arrivals := load_people_demo(session, cipher, DEMO_ACTOR):
         created.append(f"{arrivals} arrivals with stickers")
         # The worker sweeps hourly; run it once now so the demo's overstayer shows at once.
-        alerts = AlertEngine(session, cipher=cipher).sweep()
+        alerts = alert_engine(session, cipher).sweep()
         created.append(f"{len(alerts)} alerts")
         # After the sweep: the crowd's own overstays wait for the worker, so the demo's inbox
         # opens on the story's overstayer; its copied sticker is raised at once.
@@ -104,7 +104,7 @@ def _seeded_crowd(session: Session, cipher: PiiCipher) -> str:
 
     report = seed_in_session(session, cipher, SeedOptions(people=300, days=14, signed=20))
     copies = list(session.scalars(sa.select(Scan).where(Scan.id.in_(report.copied_scans))))
-    AlertEngine(session, cipher=cipher).on_scans(copies)
+    alert_engine(session, cipher).on_scans(copies)
     return f"{report.people} synthetic people with {report.counts.get('scan', 0)} scans"
 
 

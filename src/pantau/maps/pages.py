@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from pantau.policy import STAFF
+from pantau.alerts.geofence import ZoneService, shape_of
+from pantau.maps.services import checkpoint_points
+from pantau.policy import MANAGERS, STAFF
 from pantau.reference.services import ReferenceService
 from pantau.stays.models import Permit
 from pantau.web import Caller, NavItem, SessionDep, render
@@ -15,7 +15,7 @@ from pantau.web import Caller, NavItem, SessionDep, render
 router = APIRouter()
 
 
-NAV = [NavItem("/console/map", "Map", STAFF)]
+NAV = [NavItem("/console/map", "Map", STAFF), NavItem("/console/zones", "Zones", MANAGERS)]
 
 
 @router.get("/console/map", response_class=HTMLResponse, include_in_schema=False)
@@ -30,5 +30,20 @@ def map_page(request: Request, db: SessionDep, officer: Caller) -> Response:
     )
 
 
-def checkpoint_points(ref: ReferenceService) -> list[dict[str, Any]]:
-    return [{"code": c.code, "name": c.name, "lat": c.lat, "lon": c.lon} for c in ref.checkpoints()]
+@router.get("/console/zones", response_class=HTMLResponse, include_in_schema=False)
+def zones_page(
+    request: Request,
+    db: SessionDep,
+    officer: Caller,
+) -> Response:
+    """Restricted zones on the map: draw (polygon or circle), list, edit, remove; the changes go
+    through /api/v1/geofences (audited)."""
+    ref = ReferenceService(db)
+    zones = [shape_of(z) for z in ZoneService(db).zones()]
+    return render(
+        request,
+        "maps/zones.html",
+        offices=ref.offices(),
+        zones=zones,
+        checkpoints=checkpoint_points(ref),
+    )

@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pantau.alerts.models import SEVERITY_RANK
 from pantau.db import Base, utcnow, uuid7
-
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
 class NotificationChannel(Base):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from pantau.accounts.models import Officer
+from pantau.audit.services import Actor
 from pantau.errors import PantauError
 from pantau.notifications.models import NotificationChannel
 from pantau.notifications.services import ChannelInput, ChannelService, alert_kinds
@@ -89,29 +92,47 @@ def channels_create(
     return _page(request, db, status_code=201, created=channel, secret=secret)
 
 
-@router.post("/console/notifications/{channel_id}/{action}", include_in_schema=False)
-def channels_act(
+def _channel_change(
     request: Request,
-    channel_id: uuid.UUID,
-    action: str,
     db: SessionDep,
-    manager: Caller,
+    manager: Officer,
+    change: Callable[[ChannelService, Actor], Response | None],
 ) -> Response:
     service = _service(request, db)
-    actor = actor_of(request, manager)
     try:
-        if action in ("enable", "disable"):
-            service.update(channel_id, actor=actor, enabled=action == "enable")
-        elif action == "rotate-secret":
-            channel, secret = service.rotate_secret(channel_id, actor=actor)
-            return _page(request, db, created=channel, secret=secret)
-        else:
-            raise PantauError(
-                "bad_action",
-                "Action is enable, disable or rotate-secret.",
-                "Tindakan: enable, disable, atau rotate-secret.",
-            )
+        page = change(service, actor_of(request, manager))
     except PantauError as exc:
         db.rollback()
         return _page(request, db, status_code=exc.status, error=exc.message(page_language(request)))
-    return RedirectResponse("/console/notifications", status_code=303)
+    return page or RedirectResponse("/console/notifications", status_code=303)
+
+
+@router.post("/console/notifications/{channel_id}/enable", include_in_schema=False)
+def channel_enable(
+    request: Request, channel_id: uuid.UUID, db: SessionDep, manager: Caller
+) -> Response:
+    def enable(service: ChannelService, actor: Actor) -> None:
+        service.update(channel_id, actor=actor, enabled=True)
+
+    return _channel_change(request, db, manager, enable)
+
+
+@router.post("/console/notifications/{channel_id}/disable", include_in_schema=False)
+def channel_disable(
+    request: Request, channel_id: uuid.UUID, db: SessionDep, manager: Caller
+) -> Response:
+    def disable(service: ChannelService, actor: Actor) -> None:
+        service.update(channel_id, actor=actor, enabled=False)
+
+    return _channel_change(request, db, manager, disable)
+
+
+@router.post("/console/notifications/{channel_id}/rotate-secret", include_in_schema=False)
+def channel_rotate_secret(
+    request: Request, channel_id: uuid.UUID, db: SessionDep, manager: Caller
+) -> Response:
+    def rotate(service: ChannelService, actor: Actor) -> Response:
+        channel, secret = service.rotate_secret(channel_id, actor=actor)
+        return _page(request, db, created=channel, secret=secret)
+
+    return _channel_change(request, db, manager, rotate)

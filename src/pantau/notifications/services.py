@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer
 from pantau.accounts.services import SecretCipher
-from pantau.alerts.models import Alert
+from pantau.alerts.models import SEVERITY_RANK, Alert
 from pantau.audit.services import Actor, record_event
 from pantau.config import Settings
 from pantau.db import utcnow
 from pantau.errors import NotFound, PantauError
 from pantau.jobs import defer_in_transaction
-from pantau.notifications.models import SEVERITY_RANK, NotificationChannel, NotificationDelivery
+from pantau.notifications.models import NotificationChannel, NotificationDelivery
 from pantau.reference.models import Office
 
 log = logging.getLogger(__name__)
@@ -46,24 +46,12 @@ def alert_kinds() -> list[str]:
 
 
 # --- alert hook --------------------------------------------------------------------------------
-def alert_stored(session: Session, alert: Alert, *, inserted: bool, severity: str) -> None:
-    """Called by the alert engine after each stored draft, in its transaction.
-
-    A new alert is announced as raised; a repeat whose draft is more severe than the open alert
-    raises the alert's severity and is announced as escalated; any other repeat (deduplicated
-    evidence) announces nothing.
+def alert_stored(session: Session, alert: Alert, event: str) -> None:
+    """The alert engine's hook (pantau.wiring.alert_engine): an alert was raised or escalated, in
+    the engine's transaction.
 
     Queueing runs in a savepoint of its own: should it fail, the alert is still stored (and shown
     in the inbox) and the failure is logged; an alert matters more than its e-mail."""
-    if inserted:
-        event = "raised"
-    elif SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK.get(alert.severity, 0):
-        alert.severity = severity
-        alert.updated_at = utcnow()
-        session.flush()
-        event = "escalated"
-    else:
-        return
     try:
         with session.begin_nested():
             queue_deliveries(session, alert, event)

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from pantau.cases.models import Case
 from pantau.operations.models import Operation
 from pantau.operations.services import (
     OperationCreate,
     OperationResult,
+    case_titles,
+    list_visible,
     plan,
     record,
-    visible,
 )
 from pantau.scoped import ScopedOperation
 from pantau.web import Caller, SessionDep, actor_of
@@ -26,7 +25,7 @@ router = APIRouter(tags=["cases"])
 
 
 def _view(db: Session, op: Operation) -> dict[str, Any]:
-    titles = dict(db.execute(sa.select(Case.id, Case.title).where(Case.id.in_(op.case_ids))).all())
+    titles = case_titles(db, op)
     return {
         "id": str(op.id),
         "name": op.name,
@@ -52,7 +51,7 @@ def plan_operation(
 def list_operations(db: SessionDep, officer: Caller) -> list[dict[str, Any]]:
     """Staff see their office's operations (supervisors all); a TIMPORA partner only those they are
     a member of."""
-    return [_view(db, op) for op in db.scalars(visible(officer))]
+    return [_view(db, op) for op in list_visible(db, officer)]
 
 
 @router.post("/api/v1/operations/{op_id}/results")

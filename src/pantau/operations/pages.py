@@ -5,15 +5,16 @@ those only what the operation needs (its day, area, agencies and the cases' titl
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from pantau.accounts.models import Officer, Role
+from pantau.audit.services import Actor
 from pantau.cases.models import Case
 from pantau.cases.services import CaseService
 from pantau.errors import PantauError
@@ -68,7 +69,7 @@ def _list(
         request,
         "cases/operations.html",
         status_code=status_code,
-        operations=list(db.scalars(operations.visible(officer))),
+        operations=operations.list_visible(db, officer),
         open_cases=_open_cases(db, officer),
         staff=officer.role is not Role.PARTNER,
         error=error,
@@ -144,17 +145,14 @@ def _detail(
     status_code: int = 200,
 ) -> Response:
     staff = officer.role is not Role.PARTNER
-    cases = {c.id: c for c in db.scalars(sa.select(Case).where(Case.id.in_(op.case_ids)))}
-    members = (
-        list(db.scalars(sa.select(Officer).where(Officer.id.in_(op.members)))) if staff else []
-    )
+    members = operations.members_of(db, op) if staff else []
     return render(
         request,
         "cases/operation.html",
         status_code=status_code,
         op=op,
         staff=staff,
-        cases=[cases[c] for c in op.case_ids if c in cases],
+        cases=operations.cases_of(db, op),
         members=members,
         member_count=len(op.members),
         open_cases=[c for c in _open_cases(db, officer) if c.id not in op.case_ids],
@@ -167,35 +165,16 @@ def operation_page(request: Request, op_id: uuid.UUID, db: SessionDep, officer: 
     return _detail(request, db, officer, operations.get_visible(db, op_id, officer))
 
 
-@router.post("/console/operations/{op_id}/{what}", response_class=HTMLResponse)
-def operation_change(
+def _change(
     request: Request,
     op_id: uuid.UUID,
-    what: str,
     db: SessionDep,
-    officer: Caller,
-    agencies: Annotated[str, Form(max_length=2000)] = "",
-    members: Annotated[str, Form(max_length=2000)] = "",
-    case_ids: Annotated[list[str] | None, Form()] = None,
-    results: Annotated[str, Form(max_length=5000)] = "",
+    officer: Officer,
+    change: Callable[[Operation, Actor], object],
 ) -> Response:
     op = operations.get_visible(db, op_id, officer)
-    actor = actor_of(request, officer)
     try:
-        if what == "add":
-            operations.extend(
-                db,
-                op,
-                officer,
-                actor,
-                agencies=_split(agencies),
-                members=_split(members),
-                case_ids=_ids(case_ids or []),
-            )
-        elif what == "results":
-            operations.record(db, op, officer, actor, results)
-        else:
-            raise PantauError("bad_change", "Unknown change.", "Perubahan tidak dikenal.")
+        change(op, actor_of(request, officer))
     except PantauError as exc:
         db.rollback()
         op = operations.get_visible(db, op_id, officer)
@@ -208,3 +187,46 @@ def operation_change(
             status_code=exc.status,
         )
     return RedirectResponse(f"/console/operations/{op_id}", status_code=303)
+
+
+@router.post("/console/operations/{op_id}/add", response_class=HTMLResponse)
+def operation_add(
+    request: Request,
+    op_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    agencies: Annotated[str, Form(max_length=2000)] = "",
+    members: Annotated[str, Form(max_length=2000)] = "",
+    case_ids: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Add agencies, partner members or cases to an operation."""
+
+    def add(op: Operation, actor: Actor) -> None:
+        operations.extend(
+            db,
+            op,
+            officer,
+            actor,
+            agencies=_split(agencies),
+            members=_split(members),
+            case_ids=_ids(case_ids or []),
+        )
+
+    return _change(request, op_id, db, officer, add)
+
+
+@router.post("/console/operations/{op_id}/results", response_class=HTMLResponse)
+def operation_results(
+    request: Request,
+    op_id: uuid.UUID,
+    db: SessionDep,
+    officer: Caller,
+    results: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    return _change(
+        request,
+        op_id,
+        db,
+        officer,
+        lambda op, actor: operations.record(db, op, officer, actor, results),
+    )

@@ -176,3 +176,30 @@ def record(db: Session, op: Operation, officer: Officer, actor: Actor, results: 
     op.results, op.status = results.strip()[:5000], "done"
     record_event(db, "cases:operation:results", actor=actor, target=f"operation:{op.id}")
     return op
+
+
+def list_visible(db: Session, officer: Officer) -> list[Operation]:
+    return list(db.scalars(visible(officer)))
+
+
+def for_case(db: Session, officer: Officer, case_id: uuid.UUID) -> list[Operation]:
+    """The operations the officer may see that cover this case."""
+    return list(
+        db.scalars(
+            visible(officer).where(sa.literal(case_id, sa.Uuid) == sa.any_(Operation.case_ids))
+        )
+    )
+
+
+def case_titles(db: Session, op: Operation) -> dict[uuid.UUID, str]:
+    return dict(db.execute(sa.select(Case.id, Case.title).where(Case.id.in_(op.case_ids))).all())
+
+
+def cases_of(db: Session, op: Operation) -> list[Case]:
+    """The operation's cases, in the operation's order."""
+    cases = {c.id: c for c in db.scalars(sa.select(Case).where(Case.id.in_(op.case_ids)))}
+    return [cases[c] for c in op.case_ids if c in cases]
+
+
+def members_of(db: Session, op: Operation) -> list[Officer]:
+    return list(db.scalars(sa.select(Officer).where(Officer.id.in_(op.members))))

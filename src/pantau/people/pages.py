@@ -5,21 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pantau import policy
-from pantau.accounts.models import Officer
+from pantau.accounts.services import usernames
+from pantau.cases.services import ActionService, CaseService
 from pantau.errors import NotFound, PantauError
-from pantau.maps.pages import checkpoint_points
-from pantau.maps.services import track
-from pantau.people.identity import passport_hash
-from pantau.people.models import Passport
+from pantau.maps.services import checkpoint_points, track
 from pantau.people.services import PeopleService
+from pantau.pii import PiiCipher
 from pantau.policy import STAFF
 from pantau.reference.services import ReferenceService
-from pantau.scans.models import Scan
+from pantau.scans.services import scans_of_person
 from pantau.stickers.services import pretty_serial
 from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
@@ -39,13 +37,8 @@ def people_search(
 ) -> Response:
     found = None
     if passport and nationality:
-        hit = db.scalar(
-            sa.select(Passport).where(
-                Passport.number_hash
-                == passport_hash(
-                    request.app.state.cipher, nationality.upper(), passport.upper().replace(" ", "")
-                )
-            )
+        hit = PeopleService(db, cipher=request.app.state.cipher).by_passport(
+            nationality.upper(), passport.upper().replace(" ", "")
         )
         if hit is not None:
             return RedirectResponse(f"/console/people/{hit.person_id}", status_code=303)
@@ -69,12 +62,7 @@ def person_page(
     record = PeopleService(db, cipher=request.app.state.cipher).read_person(
         person_id, actor=actor, purpose="console person page"
     )
-    scans = db.scalars(
-        sa.select(Scan)
-        .where(Scan.person_id == person_id)
-        .order_by(Scan.device_time.desc())
-        .limit(200)
-    ).all()
+    scans = scans_of_person(db, person_id)
     return render(
         request,
         "people/person.html",
@@ -83,7 +71,7 @@ def person_page(
         pretty_serial=pretty_serial,
         track=track(db, person_id),
         checkpoints=checkpoint_points(ReferenceService(db)),
-        **_actions_and_cases(db, person_id),
+        **_actions_and_cases(db, request.app.state.cipher, person_id),
     )
 
 
@@ -113,21 +101,13 @@ def person_purpose(
     return RedirectResponse(f"/console/people/{person_id}", status_code=303)
 
 
-def _actions_and_cases(db: SessionDep, person_id: uuid.UUID) -> dict[str, Any]:
+def _actions_and_cases(db: SessionDep, cipher: PiiCipher, person_id: uuid.UUID) -> dict[str, Any]:
     """The person's TAK actions (every one, with who proposed and who decided) and the cases they
     are linked to."""
-    from pantau.cases.models import Action, Case, CaseEntry
-
-    actions = db.scalars(
-        sa.select(Action).where(Action.person_id == person_id).order_by(Action.proposed_at)
-    ).all()
+    actions = ActionService(db, cipher=cipher).for_person(person_id)
     ids = {a.proposed_by for a in actions} | {a.decided_by for a in actions if a.decided_by}
-    names = dict(
-        db.execute(sa.select(Officer.id, Officer.username).where(Officer.id.in_(ids))).all()
-    )
-    cases = db.scalars(
-        sa.select(Case)
-        .where(Case.id.in_(sa.select(CaseEntry.case_id).where(CaseEntry.person_id == person_id)))
-        .order_by(Case.created_at)
-    ).all()
-    return {"actions": actions, "officer_names": names, "cases": cases}
+    return {
+        "actions": actions,
+        "officer_names": usernames(db, ids),
+        "cases": CaseService(db).of_person(person_id),
+    }

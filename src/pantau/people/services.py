@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pantau.audit.services import Actor, record_event
-from pantau.errors import Conflict, NotFound, PantauError
+from pantau.errors import NotFound
+from pantau.people.identity import identity_hash, passport_hash
 from pantau.people.models import Passport, Person
 from pantau.pii import PiiCipher
-from pantau.stays.models import Stay
 
 SURNAME = "person.surname"
 GIVEN = "person.given_names"
@@ -43,48 +43,7 @@ class PeopleService:
         self.session = session
         self.cipher = cipher
 
-    def person_for_new_passport(
-        self, traveller: Traveller, i_hash: bytes, match: str | None
-    ) -> tuple[Person, bool]:
-        candidates = list(
-            self.session.scalars(
-                sa.select(Person.id)
-                .where(Person.identity_hash == i_hash)
-                .order_by(Person.created_at)
-            )
-        )
-        if match and match != "new":
-            try:
-                chosen = uuid.UUID(match)
-            except ValueError:
-                raise PantauError(
-                    "bad_match",
-                    'match must be a person id or "new".',
-                    'match harus berisi id orang atau "new".',
-                    field="match",
-                ) from None
-            if chosen not in candidates:
-                raise PantauError(
-                    "bad_match",
-                    "That person is not a possible match.",
-                    "Orang itu bukan kemungkinan yang cocok.",
-                    field="match",
-                )
-            person = self.session.get(Person, chosen)
-            assert person is not None
-            return person, False
-        if candidates and match != "new":
-            raise Conflict(
-                "possible_match",
-                "A person with the same name, birth date and nationality is known with another "
-                "passport. Confirm with match=<person id>, or match=new for a different person.",
-                "Orang dengan nama, tanggal lahir, dan kewarganegaraan yang sama tercatat dengan "
-                "paspor lain. Konfirmasi dengan match=<id orang>, atau match=new bila orang lain.",
-                candidates=[self.match_summary(c) for c in candidates],
-            )
-        return self._new_person(traveller, i_hash), True
-
-    def _new_person(self, t: Traveller, i_hash: bytes) -> Person:
+    def new_person(self, t: Traveller, i_hash: bytes) -> Person:
         person = Person(
             nationality=t.nationality,
             sex=t.sex,
@@ -111,25 +70,41 @@ class PeopleService:
         self.session.flush()
         return passport
 
-    def match_summary(self, person_id: uuid.UUID) -> dict[str, Any]:
-        """Enough for the officer to decide, no more: nationality, birth year, last stay."""
-        person = self.session.get(Person, person_id)
-        assert person is not None
-        last = self.session.scalar(
-            sa.select(Stay)
-            .where(Stay.person_id == person_id)
-            .order_by(Stay.arrived_at.desc())
-            .limit(1)
+    def by_passport(self, nationality: str, number: str) -> Passport | None:
+        """The passport with this number and nationality (as typed, already normalised)."""
+        return self.session.scalar(
+            sa.select(Passport).where(
+                Passport.number_hash == passport_hash(self.cipher, nationality, number)
+            )
         )
-        return {
-            "person_id": str(person_id),
-            "nationality": person.nationality,
-            "birth_year": person.birth_year,
-            "last_arrival": last.arrived_at.date().isoformat() if last else None,
-            "last_checkpoint": last.checkpoint_code if last else None,
-        }
 
-    # --- reading (each read of a person's record is audited) -----------------------------------
+    def one_by_identity(
+        self, *, surname: str, given_names: str, birth_date: date, nationality: str
+    ) -> uuid.UUID:
+        """The one person with this name, birth date and nationality (404 for none or several)."""
+        key = identity_hash(
+            self.cipher,
+            surname=" ".join(surname.upper().split()),
+            given_names=" ".join(given_names.upper().split()),
+            birth_date=birth_date,
+            nationality=nationality,
+        )
+        found = list(
+            self.session.scalars(sa.select(Person.id).where(Person.identity_hash == key).limit(2))
+        )
+        if len(found) != 1:
+            raise NotFound(
+                "unknown_person" if not found else "several_persons",
+                "No person with this name, birth date and nationality."
+                if not found
+                else "Several persons match: use the passport number or the sticker.",
+                "Tidak ada orang dengan nama, tanggal lahir, dan kewarganegaraan ini."
+                if not found
+                else "Lebih dari satu orang cocok: gunakan nomor paspor atau stiker.",
+                field="surname",
+            )
+        return found[0]
+
     def read_person(self, person_id: uuid.UUID, *, actor: Actor, purpose: str) -> dict[str, Any]:
         person = self.session.get(Person, person_id)
         if person is None:

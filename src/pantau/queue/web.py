@@ -13,14 +13,13 @@ from typing import Any
 from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
-from pantau import ratelimit
+from pantau import ratelimit, wiring
 from pantau.audit.services import Actor
 from pantau.config import Settings
-from pantau.notifications.notify import OutboxNotifier
 from pantau.queue.booking.services import BookingService
 from pantau.queue.desk.services import DeskService
 from pantau.queue.settings import QueueSettings
-from pantau.web import client_origin
+from pantau.web import client_origin, commit_step
 
 DEVICE_COOKIE = "appapo_device"
 BOOKING_COOKIE = "appapo_booking"
@@ -41,18 +40,13 @@ def public_actor(request: Request) -> Actor:
 
 
 def booking_service(request: Request, db: Session, actor: Actor | None = None) -> BookingService:
-    cipher = request.app.state.cipher
-    return BookingService(
-        db,
-        cipher=cipher,
-        notifier=OutboxNotifier(db, cipher=cipher),
-        settings=queue_settings(request),
-        actor=actor or public_actor(request),
+    return wiring.booking_service(
+        db, request.app.state.cipher, queue_settings(request), actor or public_actor(request)
     )
 
 
 def desk_service(request: Request, db: Session, actor: Actor) -> DeskService:
-    return DeskService(db, cipher=request.app.state.cipher, actor=actor)
+    return wiring.desk_service(db, request.app.state.cipher, actor)
 
 
 def device_id(request: Request) -> str | None:
@@ -73,8 +67,10 @@ def ensure_device_cookie(request: Request, response: Response) -> None:
 
 
 def limit(request: Request, db: Session, *, nik: str | None = None) -> None:
-    """Count this attempt per address, device and NIK, and commit the counts at once: a refused
-    request (wrong NIK, full session) must still count, or a script could probe for free."""
+    """Count this attempt per address, device and NIK, and commit the counts at once, before the
+    work and on the request's own connection: a refused request (wrong NIK, full session) must
+    still count, or a script could probe for free; and the counters' rows are locked only for this
+    short step, not while the request works."""
     cipher = request.app.state.cipher
     qs = queue_settings(request)
 
@@ -88,7 +84,7 @@ def limit(request: Request, db: Session, *, nik: str | None = None) -> None:
         if nik:
             ratelimit.check(db, key("nik", "".join(nik.split())), qs.nik_limit)
     finally:
-        db.commit()
+        commit_step(db)
 
 
 def _sign(secret: str, payload: str) -> str:

@@ -34,6 +34,7 @@ PACKAGE = "geojson-indonesia"
 VERSION = "1.0.1"
 INTEGRITY = "sha512-siwly7spQI6Tyeo5mitBnnoaX4cOM79qsJ71PGohFgKaCnwrYaVkSrWSdZp6WxKsw9BaoypIuNywGAdLSNWwGg=="
 MEMBER = "package/geojson/gadm41_IDN_2.json"
+PROVINCE_MEMBER = "package/geojson/gadm41_IDN_1.json"
 SOURCE = "GADM 4.1 (gadm.org), level 2, via geojson-indonesia 1.0.1"
 OUTPUT = Path(__file__).with_name("regions.json.gz")
 # ~0.0005 degrees is ~55 m: far below a phone's accuracy in the field, and it shrinks the file tenfold.
@@ -60,22 +61,24 @@ def spaced(name: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).strip()
 
 
-def check_integrity(blob: bytes, integrity: str = INTEGRITY) -> None:
+def check_integrity(
+    blob: bytes, integrity: str = INTEGRITY, *, package: str = f"{PACKAGE}@{VERSION}"
+) -> None:
     algo, _, expected = integrity.partition("-")
     actual = base64.b64encode(hashlib.new(algo, blob).digest()).decode()
     if actual != expected:
         raise BoundaryError(
-            f"{PACKAGE}@{VERSION}: integrity mismatch (got {algo}-{actual}); refusing the data"
+            f"{package}: integrity mismatch (got {algo}-{actual}); refusing the data"
         )
 
 
-def fetch_tarball(workdir: Path) -> bytes:
+def fetch_tarball(workdir: Path, *, package: str = PACKAGE, version: str = VERSION) -> bytes:
     """`npm pack` the pinned version (npm's own registry settings and cache apply)."""
     npm = shutil.which("npm")
     if npm is None:
         raise BoundaryError("npm is not installed: cannot fetch the regency boundaries")
     done = subprocess.run(  # noqa: S603 - fixed arguments, npm found on PATH
-        [npm, "pack", f"{PACKAGE}@{VERSION}", "--silent"],
+        [npm, "pack", f"{package}@{version}", "--silent"],
         cwd=workdir,
         capture_output=True,
         text=True,
@@ -84,17 +87,17 @@ def fetch_tarball(workdir: Path) -> bytes:
     )
     if done.returncode != 0:
         raise BoundaryError(f"npm pack failed: {done.stderr.strip()[:500]}")
-    tgz = workdir / f"{PACKAGE}-{VERSION}.tgz"
+    tgz = workdir / f"{package}-{version}.tgz"
     if not tgz.exists():
         raise BoundaryError(f"npm pack did not write {tgz.name}")
     return tgz.read_bytes()
 
 
-def read_member(blob: bytes) -> dict[str, Any]:
+def read_member(blob: bytes, name: str = MEMBER) -> dict[str, Any]:
     with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
-        member = tar.extractfile(MEMBER)
+        member = tar.extractfile(name)
         if member is None:
-            raise BoundaryError(f"{MEMBER} is missing from the package")
+            raise BoundaryError(f"{name} is missing from the package")
         data: dict[str, Any] = json.loads(member.read())
     return data
 
@@ -140,8 +143,74 @@ def compact(collection: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: r["code"])
 
 
-def write(rows: list[dict[str, Any]], out: Path = OUTPUT) -> None:
-    payload = {"source": SOURCE, "licence": "GADM licence: no redistribution", "regions": rows}
+# Provinces as drawn on the maps (not used to place anything): ~2 km, islets under ~25 km2 left to
+# the land layer of the base map.
+PROVINCE_TOLERANCE = 0.02
+PROVINCE_MIN_PART = 0.002  # square degrees
+
+
+def compact_provinces(
+    collection: dict[str, Any], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """GADM level 1 -> [{code, name, label [lat, lon], geometry}] for drawing; the code is the one
+    the province's regencies carry (GADM's level 1 has no Kemendagri code)."""
+    import shapely
+    from shapely.geometry import MultiPolygon, mapping, shape
+
+    codes = {r["province_name"]: r["province_code"] for r in rows}
+    out = []
+    for feature in collection["features"]:
+        name = spaced(feature["properties"]["NAME_1"])
+        if name not in codes:
+            log.warning("province %s has no regencies: not drawn", name)
+            continue
+        full = shape(feature["geometry"])
+        simple = full.simplify(PROVINCE_TOLERANCE, preserve_topology=True)
+        parts = [g for g in getattr(simple, "geoms", [simple]) if g.area >= PROVINCE_MIN_PART]
+        geom = shapely.set_precision(MultiPolygon(parts), 0.001) if parts else simple
+        # The label on the largest island, so Maluku's name sits on land, not between islands.
+        inner = max(getattr(full, "geoms", [full]), key=lambda g: g.area).representative_point()
+        out.append(
+            {
+                "code": codes[name],
+                "name": name,
+                "label": [round(inner.y, 3), round(inner.x, 3)],
+                "geometry": mapping(geom),
+            }
+        )
+    return sorted(out, key=lambda p: p["code"])
+
+
+# Regencies as drawn on the maps: ~1 km, 3 decimals (placing uses the finer `geometry`).
+DRAW_TOLERANCE = 0.01
+
+
+def drawn(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """code -> the regency's outline for drawing, prepared once at fetch time."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    out = {}
+    for r in rows:
+        geom = shape(r["geometry"]).simplify(DRAW_TOLERANCE, preserve_topology=True)
+        geom = shapely.set_precision(geom, 0.001)
+        if not geom.is_empty:
+            out[r["code"]] = mapping(geom)
+    return out
+
+
+def write(
+    rows: list[dict[str, Any]],
+    out: Path = OUTPUT,
+    provinces: list[dict[str, Any]] | None = None,
+) -> None:
+    payload = {
+        "source": SOURCE,
+        "licence": "GADM licence: no redistribution",
+        "regions": rows,
+        "provinces": provinces or [],
+        "drawn": drawn(rows),
+    }
     text = json.dumps(payload, separators=(",", ":"))
     tmp = out.with_suffix(".tmp")
     tmp.write_bytes(gzip.compress(text.encode(), mtime=0))
@@ -154,7 +223,7 @@ def fetch(out: Path = OUTPUT, *, tarball: Path | None = None) -> int:
         blob = tarball.read_bytes() if tarball else fetch_tarball(Path(tmp))
     check_integrity(blob)
     rows = compact(read_member(blob))
-    write(rows, out)
+    write(rows, out, compact_provinces(read_member(blob, PROVINCE_MEMBER), rows))
     return len(rows)
 
 
@@ -165,6 +234,18 @@ def load(path: Path = OUTPUT) -> list[dict[str, Any]] | None:
     data: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
     rows: list[dict[str, Any]] = data["regions"]
     return rows
+
+
+def load_drawing(path: Path = OUTPUT) -> dict[str, Any] | None:
+    """{"provinces": [...], "drawn": {code: geometry}} prepared for the maps; None when the
+    boundaries were never fetched or were fetched before these were kept (then the maps prepare
+    them from the regions, more slowly)."""
+    if not path.exists():
+        return None
+    data: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    if not data.get("provinces") or not data.get("drawn"):
+        return None
+    return {"provinces": data["provinces"], "drawn": data["drawn"]}
 
 
 def main(argv: list[str]) -> int:

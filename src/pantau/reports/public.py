@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from pantau.errors import PantauError
+from pantau.reference.gazetteer import gazetteer
 from pantau.reports import proof
 from pantau.reports.services import MAX_PHOTO_BYTES, ReportInput, ReportService
-from pantau.web import SessionDep, client_origin, page_language, render
+from pantau.web import SessionDep, client_origin, commit_step, page_language, render
 
 router = APIRouter(include_in_schema=False)
 POW_BITS = 16  # about a second of WebCrypto hashing in a phone's browser
@@ -29,13 +30,15 @@ def report_form(request: Request) -> Response:
 
 
 @router.post("/lapor", response_class=HTMLResponse)
-async def report_submit(
+def report_submit(
     request: Request,
     db: SessionDep,
     description: Annotated[str, Form(max_length=5000)] = "",
     lat: Annotated[str, Form(max_length=20)] = "",
     lon: Annotated[str, Form(max_length=20)] = "",
     address: Annotated[str, Form(max_length=500)] = "",
+    place: Annotated[str, Form(max_length=200)] = "",
+    place_code: Annotated[str, Form(max_length=20)] = "",
     seen_at: Annotated[str, Form(max_length=30)] = "",
     contact: Annotated[str, Form(max_length=200)] = "",
     challenge: Annotated[str, Form(max_length=200)] = "",
@@ -48,13 +51,25 @@ async def report_submit(
         "lat": lat,
         "lon": lon,
         "address": address,
+        "place": place,
+        "place_code": place_code,
         "seen_at": seen_at,
         "contact": contact,
     }
+    # A plain `def`: photos are decoded in a worker thread, never on the event loop.
+    reports = ReportService(db, cipher=request.app.state.cipher)
     try:
-        files = [await f.read(MAX_PHOTO_BYTES + 1) for f in (photos or []) if f.filename]
-        proof.verify(db, request.app.state.settings.secret_key, challenge, nonce, _bits(request))
-        report = ReportService(db, cipher=request.app.state.cipher).submit(
+        files = [f.file.read(MAX_PHOTO_BYTES + 1) for f in (photos or []) if f.filename]
+        try:
+            # The proof's single use and the address's count are committed before the work: a
+            # submission that fails afterwards cannot roll them back (and reuse the proof).
+            proof.verify(
+                db, request.app.state.settings.secret_key, challenge, nonce, _bits(request)
+            )
+            reports.count_attempt(client_origin(request))
+        finally:
+            commit_step(db)
+        report = reports.submit(
             ReportInput(
                 description=description,
                 lat=_float(lat),
@@ -64,6 +79,8 @@ async def report_submit(
                 contact=contact,
                 photos=files,
                 language=lang,
+                place=place,
+                place_code=place_code,
             ),
             origin=client_origin(request),
         )
@@ -81,6 +98,18 @@ async def report_submit(
             field=exc.field,
         )
     return render(request, "cases/report_done.html", status_code=201, code=report.tracking_code)
+
+
+@router.get("/lapor/places")
+def report_places(q: Annotated[str, Query(max_length=100)] = "") -> JSONResponse:
+    """Suggestions for the place typed on /lapor ("Ubud, Gianyar"): regencies and cities,
+    districts and villages from the installed gazetteer; empty without it."""
+    gaz = gazetteer()
+    found = gaz.search(q, limit=10) if gaz else []
+    return JSONResponse(
+        {"places": [p.as_dict() for p in found], "gazetteer": gaz is not None},
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
 
 
 @router.get("/lapor/track")

@@ -6,19 +6,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 
-from pantau import scoped
+from pantau import scoped, wiring
 from pantau.audit.services import record_event
 from pantau.errors import PantauError
 from pantau.scans.schemas import MAX_BATCH, ScanBatchResult, ScanPublic
 from pantau.scans.services import ScanService
-from pantau.stickers.services import DbStickerVerifier
 from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["scans"])
 
 
 def scan_service(request: Request, db: SessionDep) -> ScanService:
-    return ScanService(db, verifier=DbStickerVerifier(db), hooks=request.app.state.scan_hooks)
+    return wiring.scan_service(db, request.app.state.scan_hooks)
 
 
 ScansDep = Annotated[ScanService, Depends(scan_service)]

@@ -23,12 +23,15 @@ class Scan(Base):
     __tablename__ = "scan"
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    # The partition key is part of the primary key (PostgreSQL requires it); scan_key keeps the
+    # client's UUID unique on its own (scans/partitions.py).
     serial: Mapped[str | None] = mapped_column(sa.String(24), index=True)
     stay_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("stay.id"))
     person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("person.id"))
     verdict: Mapped[str] = mapped_column(sa.String(20))
     kind: Mapped[str] = mapped_column(sa.String(10))
-    device_time: Mapped[datetime]  # the phone's clock when scanned, as reported
+    # The phone's clock when scanned, as reported; the monthly partition is chosen by it.
+    device_time: Mapped[datetime] = mapped_column(primary_key=True)
     fix_time: Mapped[datetime | None]  # when the position was measured
     received_at: Mapped[datetime] = mapped_column(server_default=sa.func.now())
     lat: Mapped[float | None]
@@ -55,4 +58,15 @@ class Scan(Base):
         sa.Index("ix_scan_person_time", "person_id", "device_time"),
         sa.Index("ix_scan_stay_time", "stay_id", "device_time"),
         sa.Index("ix_scan_region_time", "region_code", "device_time"),
+        {"postgresql_partition_by": "RANGE (device_time)"},
     )
+
+
+class ScanKey(Base):
+    """Every stored scan's client UUID, once: the dedup table that keeps a re-sent scan from being
+    stored twice although `scan`'s primary key must include its partition key."""
+
+    __tablename__ = "scan_key"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    device_time: Mapped[datetime]  # which partition holds the scan; retention deletes by it

@@ -1,12 +1,18 @@
 """Scan ingestion: validate each scan, verify its sticker, store it once, tell the phone the verdict.
 
 A scan is acknowledged only after the request's transaction commits (SessionDep commits before the
-response is sent). Rule hooks (alerts, issue 5) run after the rows are in; one failing hook is logged
-and isolated, never fatal to ingestion (traccar's BaseEventHandler).
+response is sent). The request does the least that makes a scan durable and answered: parse, verify
+the sticker (trust list parsed once per process), read the batch's stickers in one query of plain
+columns, insert the batch in one multi-row statement (`ON CONFLICT DO NOTHING`: a re-sent UUID is
+stored once), and compute each verdict. No ORM object is made per scan. Hooks then run on the stored
+rows; the alert hook only queues a job in the same transaction (alerts/views.py), so the rules that
+read history run off the request path. One failing hook is logged and isolated, never fatal to
+ingestion (traccar's BaseEventHandler).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import uuid
@@ -18,13 +24,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from pantau.accounts.models import Officer, Role
+from pantau.audit.services import SYSTEM, Actor, record_event
 from pantau.db import utcnow
 from pantau.reference.models import ZONES, Office
 from pantau.reference.regions import locate_many
+from pantau.scans import partitions
 from pantau.scans.models import Scan
 from pantau.scans.schemas import ScanError, ScanIn, ScanResult
 from pantau.stays.models import Stay, StayStatus
@@ -37,7 +44,89 @@ SCANNING_ROLES = frozenset(
 )
 
 
-ScanHook = Callable[[Session, Sequence[Scan]], None]
+@dataclass(slots=True)
+class ScanRow:
+    """A scan as the ingest path builds and stores it: plain values, the columns of `scan`.
+
+    Hooks receive these (not ORM objects); a hook that needs history reads it itself, or queues a
+    job with the ids (`received_at` bounds the partition the rows are in)."""
+
+    id: uuid.UUID
+    serial: str | None
+    stay_id: uuid.UUID | None
+    person_id: uuid.UUID | None
+    verdict: str
+    kind: str
+    device_time: datetime
+    fix_time: datetime | None
+    received_at: datetime
+    lat: float | None
+    lon: float | None
+    accuracy_m: float | None
+    region_code: str | None
+    device: str
+    scanner_id: uuid.UUID
+    scanner_role: str
+    scanner_office: str
+    flags: list[str]
+    qr_text: str | None
+    result: dict[str, Any]
+
+
+SCAN_COLUMNS = tuple(ScanRow.__dataclass_fields__)
+# Each column's SQL type in the insert's unnest(); flags and result travel as text and are cast.
+_SQL_TYPES = {
+    "id": "uuid",
+    "stay_id": "uuid",
+    "person_id": "uuid",
+    "scanner_id": "uuid",
+    "device_time": "timestamptz",
+    "fix_time": "timestamptz",
+    "received_at": "timestamptz",
+    "lat": "float8",
+    "lon": "float8",
+    "accuracy_m": "float8",
+}
+_FLAGS, _RESULT = SCAN_COLUMNS.index("flags"), SCAN_COLUMNS.index("result")
+# One statement: the batch as arrays (unnest), its client UUIDs claimed in scan_key (the dedup
+# table: scan's primary key must include its partition key, scans/partitions.py), and only the rows
+# whose key this statement claimed stored in scan. A re-sent or concurrently sent id claims nothing.
+_INSERT_SQL = (
+    "WITH t AS (SELECT * FROM unnest("
+    + ", ".join(f"%s::{_SQL_TYPES.get(c, 'text')}[]" for c in SCAN_COLUMNS)
+    + f") AS t({', '.join(SCAN_COLUMNS)})), "
+    "k AS (INSERT INTO scan_key (id, device_time) SELECT id, device_time FROM t "
+    "ON CONFLICT DO NOTHING RETURNING id) "
+    f"INSERT INTO scan ({', '.join(SCAN_COLUMNS)}) SELECT "
+    + ", ".join(
+        {"flags": "t.flags::text[]", "result": "t.result::jsonb"}.get(c, f"t.{c}")
+        for c in SCAN_COLUMNS
+    )
+    + " FROM t JOIN k ON k.id = t.id RETURNING scan.id"
+)
+
+
+def _pg_array(values: list[str]) -> str:
+    """A text[] literal (flags are short words; quoted all the same)."""
+    inner = ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+    return "{" + inner + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class StickerFacts:
+    """What a verdict needs about a sticker and its stay, read as plain columns in one query."""
+
+    serial: str
+    status: StickerStatus
+    stay_id: uuid.UUID
+    person_id: uuid.UUID
+    stay_status: StayStatus
+    last_day: date
+    office_code: str
+    zone: str
+
+
+ScanHook = Callable[[Session, Sequence[ScanRow]], None]
 
 
 @dataclass(frozen=True)
@@ -76,8 +165,7 @@ class ScanService:
         self.rules = rules or ScanRules()
         self.hooks = hooks
         self._checks: dict[str, Verification] = {}
-        self._stickers: dict[str, Sticker] = {}
-        self._zones: dict[str, str] = {}
+        self._stickers: dict[str, StickerFacts] = {}
         self._places: dict[uuid.UUID, str] = {}
 
     def ingest(self, raw: Sequence[dict[str, Any]], *, scanner: Officer) -> list[ScanResult]:
@@ -90,25 +178,25 @@ class ScanService:
                 results[i] = parsed
             else:
                 valid.append((i, *parsed))
-        stored = self._known({s.id for _, s, _ in valid})
-        self._prefetch([s for _, s, _ in valid if s.id not in stored])
-        self._place([s for _, s, _ in valid if s.id not in stored])
-        rows: list[tuple[int, Scan]] = []
-        seen: set[uuid.UUID] = set()
-        for i, scan_in, flags in valid:
-            if scan_in.id in stored or scan_in.id in seen:
-                results[i] = _duplicate(stored.get(scan_in.id))
-                continue
-            seen.add(scan_in.id)
-            rows.append((i, self._build(scan_in, flags, scanner, now)))
-        inserted = self._insert([row for _, row in rows])
-        for i, row in rows:
-            results[i] = (
-                _stored(row)
-                if row.id in inserted
-                else _duplicate(self._known({row.id}).get(row.id))
-            )
-        self._run_hooks([row for _, row in rows if row.id in inserted])
+        fresh = self._first_of_each([s for _, s, _ in valid])
+        self._prefetch(fresh)
+        self._place(fresh)
+        rows: dict[uuid.UUID, ScanRow] = {}
+        for _i, scan_in, flags in valid:
+            if scan_in.id not in rows:
+                rows[scan_in.id] = self._build(scan_in, flags, scanner, now)
+        # Insert first, look up only what was not inserted: a re-sent scan is rare, so the common
+        # path costs one statement, not a lookup plus an insert.
+        inserted = self._insert(list(rows.values()))
+        earlier = self._known(set(rows) - inserted)
+        answered: set[uuid.UUID] = set()
+        for i, scan_in, _ in valid:
+            if scan_in.id in inserted and scan_in.id not in answered:
+                results[i] = _stored(rows[scan_in.id])
+                answered.add(scan_in.id)
+            else:
+                results[i] = _duplicate(earlier.get(scan_in.id) or rows.get(scan_in.id))
+        self._run_hooks([row for row in rows.values() if row.id in inserted])
         return [r for r in results if r is not None]
 
     # --- steps -----------------------------------------------------------------------------------
@@ -146,24 +234,35 @@ class ScanService:
             flags.append("late-upload")
         return None
 
-    def _known(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, Scan]:
+    def _first_of_each(self, scans: list[ScanIn]) -> list[ScanIn]:
+        seen: set[uuid.UUID] = set()
+        out = []
+        for s in scans:
+            if s.id not in seen:
+                seen.add(s.id)
+                out.append(s)
+        return out
+
+    def _known(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, ScanRow]:
+        """Scans stored before (re-sent by a phone), with what their phone was told."""
         if not ids:
             return {}
-        rows = self.session.scalars(sa.select(Scan).where(Scan.id.in_(ids)))
-        return {row.id: row for row in rows}
+        table = Scan.__table__
+        q = sa.select(*(table.c[c] for c in SCAN_COLUMNS)).where(table.c.id.in_(ids))
+        return {r.id: ScanRow(*r) for r in self.session.connection().execute(q)}
 
-    def _build(self, scan_in: ScanIn, flags: list[str], scanner: Officer, now: datetime) -> Scan:
+    def _build(self, scan_in: ScanIn, flags: list[str], scanner: Officer, now: datetime) -> ScanRow:
         verdict, serial, sticker, extra = self._verdict(scan_in)
         result: dict[str, Any] = {"verdict": verdict, "serial": serial, **extra}
         if scan_in.kind in ("check-in", "check-out") and verdict not in ("not-pantau",):
             result["receipt"] = f"APOA-{secrets.token_hex(5).upper()}"
-        return Scan(
+        return ScanRow(
             id=scan_in.id,
             serial=serial,
             verdict=verdict,
             kind=scan_in.kind,
             stay_id=sticker.stay_id if sticker else None,
-            person_id=sticker.stay.person_id if sticker else None,
+            person_id=sticker.person_id if sticker else None,
             device_time=scan_in.device_time.astimezone(UTC),
             fix_time=scan_in.fix_time.astimezone(UTC) if scan_in.fix_time else None,
             received_at=now,
@@ -192,8 +291,8 @@ class ScanService:
         )
 
     def _prefetch(self, scans: list[ScanIn]) -> None:
-        """Verify each QR text once and load the batch's stickers and stays in one query, so that
-        a batch of 500 costs a handful of round trips, not thousands."""
+        """Verify each QR text once and read the batch's stickers, stays and offices' time zones
+        in one query of plain columns, so that a batch of 500 costs a handful of round trips."""
         serials: set[str] = set()
         for s in scans:
             if s.qr_text and s.qr_text not in self._checks:
@@ -201,16 +300,32 @@ class ScanService:
             serial = self._checks[s.qr_text].serial if s.qr_text else s.serial
             if serial:
                 serials.add(serial)
-        if serials:
-            # Held here: the session's identity map only keeps objects someone references.
-            q = (
-                sa.select(Sticker)
-                .options(joinedload(Sticker.stay))
-                .where(Sticker.serial.in_(serials))
-            )
-            self._stickers.update({s.serial: s for s in self.session.scalars(q)})
+        self._load_stickers(serials)
 
-    def _verdict(self, scan_in: ScanIn) -> tuple[str, str | None, Sticker | None, dict[str, Any]]:
+    def _load_stickers(self, serials: set[str]) -> None:
+        serials = serials - self._stickers.keys()
+        if not serials:
+            return
+        q = (
+            sa.select(
+                Sticker.serial,
+                Sticker.status,
+                Stay.id,
+                Stay.person_id,
+                Stay.status,
+                Stay.last_day,
+                Stay.office_code,
+                sa.func.coalesce(Office.zone, "WIB"),
+            )
+            .join(Stay, Stay.id == Sticker.stay_id)
+            .outerjoin(Office, Office.code == Stay.office_code)
+            .where(Sticker.serial.in_(serials))
+        )
+        self._stickers.update({r[0]: StickerFacts(*r) for r in self.session.execute(q)})
+
+    def _verdict(
+        self, scan_in: ScanIn
+    ) -> tuple[str, str | None, StickerFacts | None, dict[str, Any]]:
         serial = scan_in.serial
         if scan_in.qr_text:
             check = self._checks.get(scan_in.qr_text) or self.verifier.verify(
@@ -219,48 +334,48 @@ class ScanService:
             serial = check.serial or serial
             if check.outcome != "valid" and check.outcome != "expired":
                 return _OUTCOME_VERDICT.get(check.outcome, "not-genuine"), serial, None, {}
-        sticker = (
-            (self._stickers.get(serial) or self.session.get(Sticker, serial)) if serial else None
-        )
+        if serial and serial not in self._stickers:
+            self._load_stickers({serial})
+        sticker = self._stickers.get(serial) if serial else None
         if sticker is None:
             return "unknown", serial, None, {}
-        stay = sticker.stay
-        extra = {"last_day": stay.last_day.isoformat()}
+        extra = {"last_day": sticker.last_day.isoformat()}
         if sticker.status is StickerStatus.REVOKED:
             return "revoked", serial, sticker, extra
-        if stay.status is not StayStatus.ACTIVE:
+        if sticker.stay_status is not StayStatus.ACTIVE:
             return (
-                ("departed" if stay.status is StayStatus.DEPARTED else "cancelled"),
+                ("departed" if sticker.stay_status is StayStatus.DEPARTED else "cancelled"),
                 serial,
                 sticker,
                 extra,
             )
-        return self._validity(stay, scan_in.device_time), serial, sticker, extra
+        return self._validity(sticker, scan_in.device_time), serial, sticker, extra
 
-    def _validity(self, stay: Stay, at: datetime) -> str:
-        if not self._zones:
-            self._zones = {o.code: o.zone for o in self.session.scalars(sa.select(Office))}
-        zone = ZoneInfo(ZONES[self._zones.get(stay.office_code, "WIB")])
+    def _validity(self, sticker: StickerFacts, at: datetime) -> str:
+        zone = ZoneInfo(ZONES.get(sticker.zone, ZONES["WIB"]))
         local_day: date = at.astimezone(zone).date()
-        if local_day > stay.last_day:
+        if local_day > sticker.last_day:
             return "overstay"
-        if (stay.last_day - local_day).days < self.rules.expiring_days:
+        if (sticker.last_day - local_day).days < self.rules.expiring_days:
             return "expiring"
         return "valid"
 
-    def _insert(self, rows: list[Scan]) -> set[uuid.UUID]:
-        """Insert; a scan that a concurrent request stored first is skipped, not doubled."""
+    def _insert(self, rows: list[ScanRow]) -> set[uuid.UUID]:
+        """One statement for the batch (`INSERT ... SELECT FROM unnest(arrays)`: the same SQL for
+        any batch size, one array per column); a scan that a concurrent request (or an earlier
+        send) stored first is skipped, not doubled. Returns the ids this statement stored."""
         if not rows:
             return set()
-        cols = [c.key for c in Scan.__table__.columns]
-        values = [{c: getattr(r, c) for c in cols} for r in rows]
-        # Core insert with a parameter list: SQLAlchemy batches it as multi-row VALUES
-        # ("insertmanyvalues") without the ORM's per-row bookkeeping.
-        table = sa.Table("scan", Scan.metadata)  # the same Table object, typed as one
-        stmt = insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(table.c.id)
-        return set(self.session.connection().execute(stmt, values).scalars())
+        columns: list[list[Any]] = [[] for _ in SCAN_COLUMNS]
+        for row in rows:
+            for k, c in enumerate(SCAN_COLUMNS):
+                columns[k].append(getattr(row, c))
+        columns[_FLAGS] = [_pg_array(v) for v in columns[_FLAGS]]
+        columns[_RESULT] = [json.dumps(v, default=str) for v in columns[_RESULT]]
+        cursor = self.session.connection().exec_driver_sql(_INSERT_SQL, tuple(columns))
+        return {r[0] for r in cursor}
 
-    def _run_hooks(self, rows: list[Scan]) -> None:
+    def _run_hooks(self, rows: list[ScanRow]) -> None:
         for hook in self.hooks:
             try:
                 with self.session.begin_nested():
@@ -278,7 +393,29 @@ class ScanService:
         return list(self.session.scalars(q))
 
 
-def _stored(row: Scan) -> ScanResult:
+def ensure_partitions_ahead(session: Session, today: date) -> list[str]:
+    """Make the scan history's monthly partitions for this month and the next two."""
+    made = partitions.ensure_ahead(session.connection(), today)
+    if made:
+        record_event(session, "scans:partition:create", actor=SYSTEM, details={"partitions": made})
+    return made
+
+
+def drop_scans_before(session: Session, cutoff: date, *, actor: Actor) -> list[str]:
+    """Retention: drop the monthly partitions that end on or before `cutoff`'s month (whole
+    months: dropping a partition deletes without touching rows one by one). The policy of what to
+    keep lives with the retention settings; this only carries it out, audited."""
+    dropped = partitions.drop_before(session.connection(), cutoff)
+    record_event(
+        session,
+        "scans:partition:drop",
+        actor=actor,
+        details={"before": partitions.month_of(cutoff).isoformat(), "partitions": dropped},
+    )
+    return dropped
+
+
+def _stored(row: ScanRow) -> ScanResult:
     return ScanResult(
         id=str(row.id),
         status="stored",
@@ -290,9 +427,19 @@ def _stored(row: Scan) -> ScanResult:
     )
 
 
-def _duplicate(row: Scan | None) -> ScanResult:
+def _duplicate(row: ScanRow | None) -> ScanResult:
     if row is None:  # pragma: no cover - a row that vanished between insert and read
         return ScanResult(id=None, status="duplicate")
     res = _stored(row)
     res.status = "duplicate"
     return res
+
+
+def scans_of_person(
+    session: Session, person_id: uuid.UUID, *, since: datetime | None = None, limit: int = 200
+) -> list[Scan]:
+    """A person's scans, newest first (by the phone's time)."""
+    q = sa.select(Scan).where(Scan.person_id == person_id)
+    if since is not None:
+        q = q.where(Scan.device_time >= since)
+    return list(session.scalars(q.order_by(Scan.device_time.desc()).limit(limit)))

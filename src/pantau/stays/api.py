@@ -8,12 +8,8 @@ from fastapi import APIRouter, Depends, Request
 
 from pantau import scoped
 from pantau.audit.services import Actor
-from pantau.db import utcnow
-from pantau.errors import NotFound, PantauError
-from pantau.reference.models import ZONES, Checkpoint
 from pantau.scoped import ScopedStay
-from pantau.stays.models import Stay, StayStatus
-from pantau.stays.rules import extended_last_day, local_day
+from pantau.stays.models import Stay
 from pantau.stays.schemas import (
     ArrivalCreate,
     ArrivalPublic,
@@ -23,16 +19,11 @@ from pantau.stays.schemas import (
     StickerPublic,
 )
 from pantau.stays.services import StayService, traveller_from
-from pantau.stickers.models import Sticker
-from pantau.stickers.services import DbStickerVerifier, Verification
+from pantau.stickers.services import DbStickerVerifier
 from pantau.web import Caller, SessionDep, actor_of
 from pantau.wiring import stay_service
 
 router = APIRouter(tags=["people"])
-
-
-def request_stay_service(request: Request, db: SessionDep, actor: Actor) -> StayService:
-    return stay_service(db, request.app.state.cipher, actor)
 
 
 def _actor(request: Request, officer: Caller) -> Actor:
@@ -43,7 +34,7 @@ ActorDep = Annotated[Actor, Depends(_actor)]
 
 
 def _stays(request: Request, db: SessionDep, actor: ActorDep) -> StayService:
-    return request_stay_service(request, db, actor)
+    return stay_service(db, request.app.state.cipher, actor)
 
 
 StaysDep = Annotated[StayService, Depends(_stays)]
@@ -85,31 +76,10 @@ def register_arrival(
 
 
 @router.post("/api/v1/stays/{stay_id}/extend", response_model=StayPublic)
-def extend_stay(
-    stay: ScopedStay, body: ExtensionCreate, people: StaysDep, actor: ActorDep, db: SessionDep
-) -> Stay:
+def extend_stay(stay: ScopedStay, body: ExtensionCreate, people: StaysDep, actor: ActorDep) -> Stay:
     """Extend a permit under the rules; the new last day enters the status list. Another office's
     person's stay answers 404."""
-    if stay.status is not StayStatus.ACTIVE:
-        raise PantauError(
-            "not_active",
-            "Only an open stay can be extended.",
-            "Hanya izin tinggal yang masih berjalan yang dapat diperpanjang.",
-            status=409,
-        )
-    new_last = extended_last_day(
-        stay.permit.value,
-        # The arrival day on the checkpoint's calendar: an arrival at 00:30 WITA is 16:30 UTC the day before.
-        arrived_on=local_day(
-            stay.arrived_at, ZONES[db.get_one(Checkpoint, stay.checkpoint_code).zone]
-        ),
-        last_day=stay.last_day,
-        extensions_so_far=stay.extensions,
-        months=body.months,
-    )
-    stay.extensions += 1
-    people.set_last_day(stay, new_last, actor=actor, tag="people:stay:extend")
-    return stay
+    return people.extend(stay, months=body.months, actor=actor)
 
 
 @router.post("/api/v1/departures", response_model=StayPublic)
@@ -124,25 +94,5 @@ def record_departure(
     """Record departure at an exit checkpoint of your office by the sticker's QR text (or the
     stay id); anyone's stay, since people leave through any checkpoint."""
     scoped.checkpoint(db, officer, body.checkpoint)
-    stay: Stay | None = None
-    if body.qr_text:
-        check: Verification = DbStickerVerifier(db).verify(body.qr_text, at=utcnow())
-        if check.outcome not in ("valid", "expired") or check.serial is None:
-            raise PantauError(
-                "bad_sticker",
-                f"The sticker does not verify ({check.outcome}).",
-                f"Stiker tidak sah ({check.outcome}).",
-                status=422,
-                field="qr_text",
-            )
-        sticker = db.get(Sticker, check.serial)
-        stay = sticker.stay if sticker else None
-    elif body.stay_id:
-        stay = db.get(Stay, body.stay_id)
-    if stay is None:
-        raise NotFound(
-            "unknown_stay",
-            "No stay found for this sticker.",
-            "Tidak ada izin tinggal untuk stiker ini.",
-        )
+    stay = people.stay_for_departure(body.qr_text, body.stay_id, verifier=DbStickerVerifier(db))
     return people.depart(stay, checkpoint_code=body.checkpoint, actor=actor, at=body.departed_at)

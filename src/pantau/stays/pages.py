@@ -13,11 +13,11 @@ from pantau.accounts.models import Officer
 from pantau.errors import PantauError
 from pantau.policy import STAFF, is_national
 from pantau.reference.services import ReferenceService
-from pantau.stays.api import request_stay_service
 from pantau.stays.models import Permit
 from pantau.stays.services import traveller_from
 from pantau.stickers.services import pretty_serial
 from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
+from pantau.wiring import stay_service
 
 router = APIRouter(include_in_schema=False)
 NAV = [NavItem("/console/arrivals", "Arrivals", STAFF)]
@@ -64,7 +64,7 @@ def arrival_submit(
     try:
         scoped.checkpoint(db, officer, checkpoint)
         traveller = traveller_from(mrz, None)
-        out = request_stay_service(request, db, actor).register_arrival(
+        out = stay_service(db, request.app.state.cipher, actor).register_arrival(
             traveller,
             permit=Permit(permit),
             checkpoint_code=checkpoint,

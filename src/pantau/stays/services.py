@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -28,9 +28,10 @@ from pantau.people.services import PeopleService, Traveller
 from pantau.pii import PiiCipher
 from pantau.reference.models import ZONES, Checkpoint, Region
 from pantau.stays.models import Permit, Refusal, Stay, StayStatus
+from pantau.stays.rules import extended_last_day, local_day
 from pantau.stays.schemas import ManualTraveller
 from pantau.stickers.models import Sticker, StickerStatus
-from pantau.stickers.services import IssuedSticker, StickerService
+from pantau.stickers.services import IssuedSticker, StickerService, StickerVerifier
 
 
 class StickerIssuer(Protocol):
@@ -106,7 +107,7 @@ class StayService:
             person_id=person_id,
         )
         if passport is None:
-            person, new_person = self.people.person_for_new_passport(traveller, i_hash, match)
+            person, new_person = self._person_for_new_passport(traveller, i_hash, match)
             passport = self.people.add_passport(person, traveller, p_hash)
         else:
             person, new_person = passport.person, False
@@ -227,6 +228,66 @@ class StayService:
             ends_on=ban.ends_on.isoformat() if ban.ends_on else None,
         )
 
+    def _person_for_new_passport(
+        self, traveller: Traveller, i_hash: bytes, match: str | None
+    ) -> tuple[Person, bool]:
+        candidates = list(
+            self.session.scalars(
+                sa.select(Person.id)
+                .where(Person.identity_hash == i_hash)
+                .order_by(Person.created_at)
+            )
+        )
+        if match and match != "new":
+            try:
+                chosen = uuid.UUID(match)
+            except ValueError:
+                raise PantauError(
+                    "bad_match",
+                    'match must be a person id or "new".',
+                    'match harus berisi id orang atau "new".',
+                    field="match",
+                ) from None
+            if chosen not in candidates:
+                raise PantauError(
+                    "bad_match",
+                    "That person is not a possible match.",
+                    "Orang itu bukan kemungkinan yang cocok.",
+                    field="match",
+                )
+            person = self.session.get(Person, chosen)
+            assert person is not None
+            return person, False
+        if candidates and match != "new":
+            raise Conflict(
+                "possible_match",
+                "A person with the same name, birth date and nationality is known with another "
+                "passport. Confirm with match=<person id>, or match=new for a different person.",
+                "Orang dengan nama, tanggal lahir, dan kewarganegaraan yang sama tercatat dengan "
+                "paspor lain. Konfirmasi dengan match=<id orang>, atau match=new bila orang lain.",
+                candidates=[self.match_summary(c) for c in candidates],
+            )
+        return self.people.new_person(traveller, i_hash), True
+
+    def match_summary(self, person_id: uuid.UUID) -> dict[str, Any]:
+        """Enough for the officer to decide, no more: nationality, birth year, last stay."""
+        person = self.session.get(Person, person_id)
+        assert person is not None
+        last = self.session.scalar(
+            sa.select(Stay)
+            .where(Stay.person_id == person_id)
+            .order_by(Stay.arrived_at.desc())
+            .limit(1)
+        )
+        return {
+            "person_id": str(person_id),
+            "nationality": person.nationality,
+            "birth_year": person.birth_year,
+            "last_arrival": last.arrived_at.date().isoformat() if last else None,
+            "last_checkpoint": last.checkpoint_code if last else None,
+        }
+
+    # --- reading (each read of a person's record is audited) -----------------------------------
     def _close_open_stays(self, person: Person, actor: Actor) -> None:
         """An arrival while a stay is still open means its departure was never recorded."""
         for stay in self.session.scalars(
@@ -261,6 +322,56 @@ class StayService:
             target=f"person:{stay.person_id}",
             details={"stay": str(stay.id), "from": old.isoformat(), "to": new_last_day.isoformat()},
         )
+
+    def extend(self, stay: Stay, *, months: int | None, actor: Actor) -> Stay:
+        """Extend a permit under the rules; the new last day enters the status list."""
+        if stay.status is not StayStatus.ACTIVE:
+            raise PantauError(
+                "not_active",
+                "Only an open stay can be extended.",
+                "Hanya izin tinggal yang masih berjalan yang dapat diperpanjang.",
+                status=409,
+            )
+        checkpoint = self.session.get_one(Checkpoint, stay.checkpoint_code)
+        new_last = extended_last_day(
+            stay.permit.value,
+            # The arrival day on the checkpoint's calendar: an arrival at 00:30 WITA is 16:30 UTC
+            # the day before.
+            arrived_on=local_day(stay.arrived_at, ZONES[checkpoint.zone]),
+            last_day=stay.last_day,
+            extensions_so_far=stay.extensions,
+            months=months,
+        )
+        stay.extensions += 1
+        self.set_last_day(stay, new_last, actor=actor, tag="people:stay:extend")
+        return stay
+
+    def stay_for_departure(
+        self, qr_text: str | None, stay_id: uuid.UUID | None, *, verifier: StickerVerifier
+    ) -> Stay:
+        """The stay a departing sticker (or a stay id) belongs to; an expired sticker still leaves."""
+        stay: Stay | None = None
+        if qr_text:
+            check = verifier.verify(qr_text, at=utcnow())
+            if check.outcome not in ("valid", "expired") or check.serial is None:
+                raise PantauError(
+                    "bad_sticker",
+                    f"The sticker does not verify ({check.outcome}).",
+                    f"Stiker tidak sah ({check.outcome}).",
+                    status=422,
+                    field="qr_text",
+                )
+            sticker = self.session.get(Sticker, check.serial)
+            stay = sticker.stay if sticker else None
+        elif stay_id:
+            stay = self.session.get(Stay, stay_id)
+        if stay is None:
+            raise NotFound(
+                "unknown_stay",
+                "No stay found for this sticker.",
+                "Tidak ada izin tinggal untuk stiker ini.",
+            )
+        return stay
 
     def depart(
         self, stay: Stay, *, checkpoint_code: str, actor: Actor, at: datetime | None = None
@@ -316,4 +427,17 @@ def traveller_from(mrz: str | None, manual: ManualTraveller | None) -> Traveller
         manual.document_type.upper(),
         (manual.issuing_state or nat).upper(),
         manual.expiry,
+    )
+
+
+def recent_refusals(session: Session, limit: int = 50) -> list[Refusal]:
+    """The latest entries refused at checkpoints, newest first."""
+    return list(
+        session.scalars(sa.select(Refusal).order_by(Refusal.occurred_at.desc()).limit(limit))
+    )
+
+
+def latest_stay(session: Session, person_id: uuid.UUID) -> Stay | None:
+    return session.scalar(
+        sa.select(Stay).where(Stay.person_id == person_id).order_by(Stay.arrived_at.desc()).limit(1)
     )

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
 from pantau import scoped
@@ -17,14 +15,11 @@ from pantau.accounts.models import Role
 from pantau.audit.services import record_event
 from pantau.db import utcnow
 from pantau.errors import NotFound
-from pantau.people.models import Person
-from pantau.people.services import GIVEN, SURNAME
 from pantau.policy import STAFF, person_in_scope
-from pantau.reference.models import ZONES, Office
-from pantau.scans.models import Scan
-from pantau.scoped import ScopedSticker
+from pantau.scans.services import scans_of_person
 from pantau.stickers import published, render
 from pantau.stickers.keys import KeyService
+from pantau.stickers.services import StickerService
 from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["stickers"])
@@ -37,31 +32,46 @@ def keys(request: Request, db: SessionDep) -> KeyService:
 KeysDep = Annotated[KeyService, Depends(keys)]
 
 
-@router.get("/api/v1/trust-list")
-def trust_list(request: Request, keys: KeysDep) -> Response:
+# The public documents answer 304 to a matching If-None-Match (docs/sticker-format.md section 11).
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified: the ETag in If-None-Match is current."}
+}
+IfNoneMatch = Annotated[
+    str | None, Header(description="An ETag from an earlier answer: 304 while it is current.")
+]
+
+
+@router.get("/api/v1/trust-list", responses=NOT_MODIFIED)
+def trust_list(keys: KeysDep, if_none_match: IfNoneMatch = None) -> Response:
     """Signer certificates with their kid, signed by the national root (docs/sticker-format.md).
     Public, no account needed; ETag / If-None-Match (304) and max-age for cheap polling."""
     payload = keys.trust_payload(published.period_start())
-    return published.signed_document(request, payload, keys.seal, max_age=published.TRUST_MAX_AGE)
-
-
-@router.get("/api/v1/trust-list/root", response_class=Response)
-def trust_root(request: Request, keys: KeysDep) -> Response:
-    """The national root certificate (PEM) that scanners pin. Public by design."""
-    pem = keys.root_cert().public_bytes(serialization.Encoding.PEM)
-    return published.static_document(
-        request, pem, "application/x-pem-file", max_age=published.ROOT_MAX_AGE
+    return published.signed_document(
+        if_none_match, payload, keys.seal, max_age=published.TRUST_MAX_AGE
     )
 
 
-@router.get("/api/v1/status-list")
+@router.get("/api/v1/trust-list/root", response_class=Response, responses=NOT_MODIFIED)
+def trust_root(keys: KeysDep, if_none_match: IfNoneMatch = None) -> Response:
+    """The national root certificate (PEM) that scanners pin. Public by design."""
+    pem = keys.root_cert().public_bytes(serialization.Encoding.PEM)
+    return published.static_document(
+        if_none_match, pem, "application/x-pem-file", max_age=published.ROOT_MAX_AGE
+    )
+
+
+@router.get("/api/v1/status-list", responses=NOT_MODIFIED)
 def status_list(
-    request: Request, keys: KeysDep, since: Annotated[int, Query(ge=0)] = 0
+    keys: KeysDep,
+    since: Annotated[int, Query(ge=0)] = 0,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Revoked stickers and moved last days after version `since`, signed by the root. Public (random
     serials only); ETag / If-None-Match (304) and max-age for cheap polling."""
     payload = keys.status_payload(since, issued_at=published.period_start())
-    return published.signed_document(request, payload, keys.seal, max_age=published.STATUS_MAX_AGE)
+    return published.signed_document(
+        if_none_match, payload, keys.seal, max_age=published.STATUS_MAX_AGE
+    )
 
 
 @router.get("/api/v1/stickers/sheet.pdf", response_class=Response)
@@ -77,8 +87,9 @@ def sticker_sheet(
 
 
 @router.get("/api/v1/stickers/{serial}.{fmt}", response_class=Response)
-def sticker_image(sticker: ScopedSticker, fmt: str, db: SessionDep, officer: Caller) -> Response:
+def sticker_image(serial: str, fmt: str, db: SessionDep, officer: Caller) -> Response:
     """The sticker as `svg`, `png` or a printable `pdf` label (your office's people's)."""
+    sticker = scoped.sticker(db, officer, serial)
     makers = {"svg": (render.svg, "image/svg+xml"), "png": (render.png, "image/png")}
     if fmt == "pdf":
         return Response(
@@ -97,38 +108,14 @@ def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Caller)
     """What the scanner's role may see: accommodation - validity and last day; partner - also the
     name; immigration staff - also recent movements, when the person is in their office's scope
     (pantau.policy). Reads of a person are audited."""
+    stickers = StickerService(db)
     sticker = scoped.holder_sticker(db, serial)
-    stay = sticker.stay
-    office = db.get(Office, stay.office_code)
-    today = utcnow().astimezone(ZoneInfo(ZONES[office.zone if office else "WIB"])).date()
-    view: dict[str, Any] = {
-        "serial": sticker.serial,
-        "status": sticker.status.value,
-        "stay_status": stay.status.value,
-        "last_day": stay.last_day.isoformat(),
-        "valid": sticker.status.value == "active"
-        and stay.status.value == "active"
-        and today <= stay.last_day,
-    }
+    view = stickers.view(sticker, role=scanner.role, cipher=request.app.state.cipher)
     if scanner.role is Role.ACCOMMODATION:
         return view
-    person = db.get(Person, stay.person_id)
-    assert person is not None
-    cipher = request.app.state.cipher
-    view.update(
-        nationality=person.nationality,
-        permit=stay.permit.value,
-        name=f"{cipher.decrypt(person.given_names, GIVEN)} {cipher.decrypt(person.surname, SURNAME)}".strip(),
-        photo_ref=f"person:{person.id}",
-    )
-    if scanner.role in STAFF and person_in_scope(db, scanner, person.id):
-        since = utcnow() - timedelta(days=30)
-        rows = db.scalars(
-            sa.select(Scan)
-            .where(Scan.person_id == person.id, Scan.device_time >= since)
-            .order_by(Scan.device_time.desc())
-            .limit(20)
-        )
+    person_id = sticker.stay.person_id
+    if scanner.role in STAFF and person_in_scope(db, scanner, person_id):
+        rows = scans_of_person(db, person_id, since=utcnow() - timedelta(days=30), limit=20)
         view["movements"] = [
             {
                 "time": r.device_time.isoformat(),
@@ -143,7 +130,7 @@ def sticker_view(request: Request, serial: str, db: SessionDep, scanner: Caller)
         db,
         "stickers:person:view",
         actor=actor_of(request, scanner),
-        target=f"person:{person.id}",
+        target=f"person:{person_id}",
         details={"serial": sticker.serial, "role": scanner.role.value},
     )
     return view

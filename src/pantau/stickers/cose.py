@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cbor2
 from cryptography.exceptions import InvalidSignature
@@ -33,6 +34,7 @@ _P256_BYTES = 32
 # valid encoding (docs/sticker-format.md section 2).
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 P256_HALF_ORDER = P256_ORDER // 2
+_ES256 = ec.ECDSA(hashes.SHA256())  # made once: the object is immutable
 
 # A signing function: `data -> DER ECDSA signature`. A private key's sign, or a hardware module's.
 Sign = Callable[[bytes], bytes]
@@ -74,6 +76,7 @@ def key_signer(key: ec.EllipticCurvePrivateKey) -> Sign:
     return lambda data: key.sign(data, ec.ECDSA(hashes.SHA256()))
 
 
+@lru_cache(maxsize=4096)  # one per signer key: the same few bytes for every sticker it signs
 def protected_header(kid: bytes) -> bytes:
     if len(kid) != KID_BYTES:
         raise CoseError(f"kid must be {KID_BYTES} bytes")
@@ -143,7 +146,7 @@ def verify_sign1(msg: Sign1, public_key: ec.EllipticCurvePublicKey) -> bool:
         public_key.verify(
             der_signature(msg.signature),
             _to_be_signed(msg.protected, msg.payload),
-            ec.ECDSA(hashes.SHA256()),
+            _ES256,
         )
     except (InvalidSignature, CoseError, ValueError):
         return False

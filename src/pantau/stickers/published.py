@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from pantau.db import utcnow
@@ -60,7 +59,7 @@ def public_headers(etag: str, max_age: int) -> dict[str, str]:
 
 
 def signed_document(
-    request: Request,
+    if_none_match: str | None,
     payload: dict[str, Any],
     seal: Callable[[dict[str, Any]], dict[str, str]],
     *,
@@ -69,13 +68,15 @@ def signed_document(
     """200 with the sealed payload, or 304 when the client's ETag is the payload's."""
     raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     headers = public_headers(etag_of(raw), max_age)
-    if _matches(request.headers.get("if-none-match"), headers["ETag"]):
+    if _matches(if_none_match, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     return JSONResponse(seal(payload), headers=headers)
 
 
-def static_document(request: Request, body: bytes, media_type: str, *, max_age: int) -> Response:
+def static_document(
+    if_none_match: str | None, body: bytes, media_type: str, *, max_age: int
+) -> Response:
     headers = public_headers(etag_of(body), max_age)
-    if _matches(request.headers.get("if-none-match"), headers["ETag"]):
+    if _matches(if_none_match, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)

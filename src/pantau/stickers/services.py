@@ -5,24 +5,30 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from cryptography import x509
 from sqlalchemy.orm import Session
 
+from pantau.accounts.models import Role
 from pantau.audit.services import Actor, record_event
 from pantau.db import utcnow
-from pantau.people.services import Traveller
+from pantau.errors import NotFound
+from pantau.people.models import Person
+from pantau.people.services import GIVEN, SURNAME, Traveller
 from pantau.pii import PiiCipher
-from pantau.reference.models import Checkpoint
-from pantau.stays.models import Stay
+from pantau.reference.models import ZONES, Checkpoint, Office
 from pantau.stickers.documents import Signer, StatusCache, TrustList
 from pantau.stickers.keys import KeyService
 from pantau.stickers.models import SigningKey, StatusChange, Sticker, StickerStatus
 from pantau.stickers.pki import kid_of
 from pantau.stickers.token import Claims, binding_value, encode_token
 from pantau.stickers.verify import verify_token
+
+if TYPE_CHECKING:  # stays issue stickers: the sticker does not import the stay at run time
+    from pantau.stays.models import Stay
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud and typed without doubt
 # The signature's own validity: the permit's last day moves with extensions (status list), so the
@@ -58,6 +64,43 @@ class StickerService:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def get(self, serial: str) -> Sticker:
+        """The sticker by its serial as printed (dashes and case do not matter)."""
+        sticker = self.session.get(Sticker, serial.upper().replace("-", ""))
+        if sticker is None:
+            raise NotFound(
+                "unknown_sticker", f"No sticker {serial!r}.", f"Stiker {serial!r} tidak ada."
+            )
+        return sticker
+
+    def view(self, sticker: Sticker, *, role: Role, cipher: PiiCipher) -> dict[str, Any]:
+        """What a scanner's role may see of a sticker: accommodation - validity and last day;
+        everyone else - also the nationality, permit and name."""
+        stay = sticker.stay
+        office = self.session.get(Office, stay.office_code)
+        today = utcnow().astimezone(ZoneInfo(ZONES[office.zone if office else "WIB"])).date()
+        view: dict[str, Any] = {
+            "serial": sticker.serial,
+            "status": sticker.status.value,
+            "stay_status": stay.status.value,
+            "last_day": stay.last_day.isoformat(),
+            "valid": sticker.status.value == "active"
+            and stay.status.value == "active"
+            and today <= stay.last_day,
+        }
+        if role is Role.ACCOMMODATION:
+            return view
+        person = self.session.get(Person, stay.person_id)
+        assert person is not None
+        given = cipher.decrypt(person.given_names, GIVEN)
+        view.update(
+            nationality=person.nationality,
+            permit=stay.permit.value,
+            name=f"{given} {cipher.decrypt(person.surname, SURNAME)}".strip(),
+            photo_ref=f"person:{person.id}",
+        )
+        return view
 
     def revoke(self, sticker: Sticker, *, reason: str, actor: Actor) -> None:
         if sticker.status is StickerStatus.REVOKED:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 from cryptography import x509
@@ -72,6 +73,11 @@ class Signer:
     cert: x509.Certificate
     revoked: bool
     use_until: datetime | None = None  # signs new stickers until then; verifies for cert's life
+
+    @cached_property
+    def public_key(self) -> object:
+        """The certificate's key, decoded once per trust list (not once per sticker verified)."""
+        return self.cert.public_key()
 
 
 @dataclass

@@ -56,7 +56,7 @@ def verify_token(
     signer = trust.signers.get(msg.kid)
     if signer is None:
         return Result(Outcome.UNKNOWN_KEY, kid=msg.kid)
-    public = signer.cert.public_key()
+    public = signer.public_key
     if not isinstance(public, ec.EllipticCurvePublicKey) or not verify_sign1(msg, public):
         return Result(Outcome.TAMPERED, kid=msg.kid)
     try:

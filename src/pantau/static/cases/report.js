@@ -1,6 +1,6 @@
 // /lapor: pin the place on a map (Leaflet, served by Pantau), and before sending, find the proof of
 // work the server asks for: SHA-256(challenge ":" nonce) with `bits` leading zero bits.
-/* global L */
+/* global L, PantauBase */
 const form = document.getElementById("report-form");
 const lat = document.getElementById("lat");
 const lon = document.getElementById("lon");
@@ -25,8 +25,7 @@ async function solve(challenge, bits) {
 const mapEl = document.getElementById("report-map");
 if (mapEl && window.L) {
   const map = L.map(mapEl).fitBounds([[-11.2, 94.8], [6.3, 141.1]]);
-  if (mapEl.dataset.tiles) L.tileLayer(mapEl.dataset.tiles, { maxZoom: 18 }).addTo(map);
-  else mapEl.classList.add("plain-map");
+  PantauBase.base(map, mapEl); // land, coastlines and names from Pantau; tiles if configured
   let pin = null;
   const place = (ll) => {
     lat.value = ll.lat.toFixed(5);
@@ -41,6 +40,38 @@ if (mapEl && window.L) {
       map.setView(ll, 14);
     });
   });
+}
+
+// The place by name: suggestions from Pantau's gazetteer as the reporter types; picking one keeps
+// its code, so the report goes to the office for that place even without a pin.
+const placeInput = document.getElementById("place");
+const placeCode = document.getElementById("place_code");
+const suggestions = document.getElementById("place-suggestions");
+if (placeInput && placeCode && suggestions) {
+  let timer = null;
+  let offered = [];
+  const pick = () => {
+    const chosen = offered.find((p) => p.label === placeInput.value);
+    placeCode.value = chosen ? chosen.code : "";
+  };
+  placeInput.addEventListener("input", () => {
+    pick();
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const q = placeInput.value.trim();
+      if (q.length < 2 || placeCode.value) return;
+      const res = await fetch(`/lapor/places?q=${encodeURIComponent(q)}`);
+      if (!res.ok) return;
+      offered = (await res.json()).places;
+      suggestions.replaceChildren(...offered.map((p) => {
+        const o = document.createElement("option");
+        o.value = p.label;
+        return o;
+      }));
+      placeInput.dataset.offered = String(offered.length);
+    }, 200);
+  });
+  placeInput.addEventListener("change", pick);
 }
 
 form.addEventListener("submit", async (event) => {

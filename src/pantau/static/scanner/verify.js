@@ -185,7 +185,7 @@ export function decodeClaims(payload) {
   };
 }
 
-// Steps 1-10 of section 5. `trust` from loadTrust (or null), `status` a StatusCache (or null),
+// Steps 1-11 of section 5. `trust` from loadTrust (or null), `status` a StatusCache (or null),
 // `now` in seconds. Returns {outcome, serial?, claims?, lastDay?, signer?}.
 export async function verifySticker(text, { trust, status, now = Date.now() / 1000 }) {
   if (typeof text !== "string" || !text.startsWith(PREFIX) || text.length > MAX_TEXT) {
