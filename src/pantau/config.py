@@ -61,8 +61,31 @@ class Settings(BaseSettings):
         description="Past this age a scanner's cached trust and status lists no longer vouch for a "
         "sticker: the phone says it cannot tell (it must come online to refresh).",
     )
-    login_max_failures: int = Field(5, description="Failed sign-ins before the account is locked.")
-    login_lockout_minutes: int = Field(15, description="How long a locked account stays locked.")
+    login_free_failures: int = Field(
+        5,
+        ge=1,
+        description="Failed sign-ins to one account from one address before each further try "
+        "must wait (1 s after the last failure, doubling).",
+    )
+    login_max_delay_minutes: int = Field(
+        15, ge=1, description="Longest wait per account and address, and per address."
+    )
+    login_address_free_failures: int = Field(
+        20,
+        ge=1,
+        description="Failed sign-ins from one address (any account) before its tries must wait.",
+    )
+    login_account_free_failures: int = Field(
+        20,
+        ge=1,
+        description="Failed sign-ins to one account (any address) before its tries must wait.",
+    )
+    login_account_max_delay_seconds: int = Field(
+        60,
+        ge=1,
+        description="Longest wait for an account over all addresses: what an attacker elsewhere "
+        "can impose on the real officer.",
+    )
     web_concurrency: int = Field(
         8,
         ge=1,

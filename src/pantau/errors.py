@@ -37,6 +37,11 @@ class PantauError(Exception):
     def message(self, lang: str) -> str:
         return self.id_ if lang == "id" else self.en
 
+    def headers(self) -> dict[str, str]:
+        """Retry-After for a refusal that says when to come back (429/503 with `retry_after`)."""
+        wait = self.extra.get("retry_after")
+        return {"Retry-After": str(wait)} if wait and self.status in (429, 503) else {}
+
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message(lang)}
         if lang != "en":

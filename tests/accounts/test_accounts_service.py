@@ -1,4 +1,4 @@
-"""Accounts: creation rules, sign-in with second factor, lockout, sessions and their time-outs."""
+"""Accounts: creation rules, sign-in with second factor, throttling, sessions and their time-outs."""
 
 from __future__ import annotations
 
@@ -95,17 +95,114 @@ def test_unknown_user_gets_the_same_answer(accounts, db):
     assert exc.value.code == "bad_credentials"
 
 
-def test_lockout_after_repeated_failures(accounts, settings):
+def _time_passes(db, seconds: float) -> None:
+    """Move every sign-in failure back in time, as if `seconds` had passed."""
+    from pantau.ratelimit import RateLimitHit
+
+    db.execute(
+        sa.update(RateLimitHit)
+        .where(RateLimitHit.key.like("login:%"))
+        .values(expires_at=RateLimitHit.expires_at - timedelta(seconds=seconds))
+    )
+
+
+def _just_failed(db) -> None:
+    """As if the last failure were now (hashing a password takes time that would eat the wait)."""
+    from pantau.accounts.throttle import FORGET
+    from pantau.ratelimit import RateLimitHit
+
+    db.execute(
+        sa.update(RateLimitHit)
+        .where(RateLimitHit.key.like("login:%"))
+        .values(expires_at=utcnow() + FORGET)
+    )
+
+
+def _try(accounts, password, otp, origin):
+    try:
+        return accounts.authenticate("petugas1", password, otp, origin=origin)
+    except PantauError as exc:
+        return exc
+
+
+def test_wrong_passwords_from_one_address_cannot_lock_out_the_officer(accounts, db, settings):
+    """Issue #12: five wrong passwords from anyone locked an officer out for 15 minutes. Bad input:
+    20 wrong passwords from address A (each after its wait, so all 20 count). The officer, from
+    address B with the right password and code, signs in - at once, or after at most
+    login_account_max_delay_seconds, answered as 429 with retry_after."""
     acc = make_account(accounts)
-    for _ in range(settings.login_max_failures):
-        with pytest.raises(PantauError):
-            accounts.authenticate("petugas1", "wrong password!", "000000", origin=None)
-    with pytest.raises(PantauError) as exc:
-        accounts.authenticate("petugas1", PASSWORD, acc.code(), origin=None)
-    assert exc.value.code == "locked"
-    assert exc.value.status == 429
-    acc.officer.locked_until = utcnow() - timedelta(seconds=1)  # the lock runs out
-    assert accounts.authenticate("petugas1", PASSWORD, acc.code(), origin=None)
+    a, b = "203.0.113.7", "198.51.100.20"
+    waits = []
+    for _ in range(20):
+        _just_failed(db)
+        res = _try(accounts, "wrong password!", "000000", a)
+        if res.code == "throttled":  # A waits its turn, then guesses again
+            waits.append(res.extra["retry_after"])
+            _time_passes(db, res.extra["retry_after"])
+            res = _try(accounts, "wrong password!", "000000", a)
+        assert res.code == "bad_credentials"
+    longest = settings.login_max_delay_minutes * 60
+    assert waits == [min(2**i, longest) for i in range(15)]  # 1 s, doubling, capped at 15 min
+    _just_failed(db)
+    res = _try(accounts, PASSWORD, acc.code(), b)
+    if isinstance(res, PantauError):
+        assert res.code == "throttled" and res.status == 429
+        assert res.extra["retry_after"] <= settings.login_account_max_delay_seconds
+        _time_passes(db, res.extra["retry_after"])
+        res = _try(accounts, PASSWORD, acc.code(), b)
+    assert res is acc.officer
+
+
+def test_guessing_from_one_address_is_slowed_and_not_counted_while_waiting(accounts, db, settings):
+    """After login_free_failures failures from an address, every further try from it waits (1 s,
+    doubling); tries made while waiting are refused before the password is checked - even the
+    right password - and do not lengthen the wait."""
+    acc = make_account(accounts)
+    a = "203.0.113.8"
+    for _ in range(settings.login_free_failures):
+        assert _try(accounts, "wrong password!", "000000", a).code == "bad_credentials"
+    _just_failed(db)
+    for _ in range(5):
+        refused = _try(accounts, "wrong password!", "000000", a)
+        assert refused.code == "throttled" and refused.extra["retry_after"] == 1
+    assert _try(accounts, PASSWORD, acc.code(), a).code == "throttled"
+    _time_passes(db, 1)
+    assert _try(accounts, PASSWORD, acc.code(), a) is acc.officer  # a sign-in clears the account
+
+
+def test_an_unknown_name_is_throttled_like_a_real_one(accounts, db, settings):
+    """No enumeration: the same answers for a name that does not exist."""
+    a = "203.0.113.9"
+    codes = [_try_name(accounts, "nobody", a).code for _ in range(settings.login_free_failures)]
+    _just_failed(db)
+    codes.append(_try_name(accounts, "nobody", a).code)
+    assert codes == ["bad_credentials"] * settings.login_free_failures + ["throttled"]
+
+
+def test_a_distributed_guess_keeps_the_officer_out_for_a_bounded_time(accounts, db, settings):
+    """A botnet: one failure from each of 25 addresses (more than login_account_free_failures).
+    The account's own wait is capped, so the officer is kept out for at most
+    login_account_max_delay_seconds."""
+    acc = make_account(accounts)
+    for i in range(settings.login_account_free_failures + 5):
+        assert _try(accounts, "wrong password!", "000000", f"10.9.{i}.1").code in (
+            "bad_credentials",
+            "throttled",
+        )
+        _time_passes(db, settings.login_account_max_delay_seconds)
+    _just_failed(db)
+    res = _try(accounts, PASSWORD, acc.code(), "198.51.100.21")
+    assert res.code == "throttled"
+    assert res.extra["retry_after"] <= settings.login_account_max_delay_seconds
+    _time_passes(db, res.extra["retry_after"])
+    assert _try(accounts, PASSWORD, acc.code(), "198.51.100.21") is acc.officer
+
+
+def _try_name(accounts, name, origin):
+    try:
+        return accounts.authenticate(name, "wrong password!", "000000", origin=origin)
+    except PantauError as exc:
+        return exc
 
 
 def test_session_idle_and_absolute_timeouts(accounts, db, settings):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyotp
 
+from tests.accounts.test_accounts_service import _just_failed
 from tests.factories import PASSWORD, TEST_ACTOR, make_account
 
 
@@ -64,16 +65,23 @@ def test_malformed_tokens_get_401(app_client):
         assert res.status_code == 401, header
 
 
-def test_lockout_over_http_is_429_and_committed(app_client, accounts, settings):
+def test_throttling_over_http_is_429_with_retry_after_and_committed(
+    app_client, accounts, db, settings
+):
+    """Failures are committed although the sign-in fails; the try after them waits, told how long
+    by Retry-After (API and sign-in form)."""
     acc = make_account(accounts)
-    for _ in range(settings.login_max_failures):
-        app_client.post(
-            "/api/v1/auth/token",
-            data={"username": "petugas1", "password": "wrong wrong wrong", "otp": "000000"},
-        )
+    wrong = {"username": "petugas1", "password": "wrong wrong wrong", "otp": "000000"}
+    for _ in range(settings.login_free_failures):
+        assert app_client.post("/api/v1/auth/token", data=wrong).status_code == 401
+    _just_failed(db)  # hashing the passwords took time that would eat the 1 s wait
     res = _token(app_client, acc)
-    assert res.status_code == 429
-    assert res.json()["detail"]["code"] == "locked"
+    assert res.status_code == 429 and res.headers["retry-after"] == "1"
+    assert res.json()["detail"]["code"] == "throttled"
+    _just_failed(db)
+    page = app_client.post("/login", data={**wrong, "next": "/console"})
+    assert page.status_code == 429 and page.headers["retry-after"] == "1"
+    assert "coba lagi dalam 1 detik" in page.text
 
 
 def test_web_sign_in_sign_out_and_csrf(app_client, accounts):

@@ -35,7 +35,11 @@ def _token_for(
         officer = accounts.authenticate(username, password, otp, origin=origin)
     except PantauError as exc:
         # Returned, not raised, so that the failure count and the audit event are committed.
-        return JSONResponse({"detail": exc.as_dict(api_language(request))}, status_code=exc.status)
+        return JSONResponse(
+            {"detail": exc.as_dict(api_language(request))},
+            status_code=exc.status,
+            headers=exc.headers(),
+        )
     token, row = accounts.start_session(
         officer, kind=kind, origin=origin, user_agent=request.headers.get("user-agent")
     )

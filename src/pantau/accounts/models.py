@@ -44,7 +44,7 @@ class Officer(Base):
     totp_secret: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)  # refuses code replay
     failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]  # unused: sign-in throttling replaced the lockout
     disabled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

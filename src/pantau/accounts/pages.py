@@ -75,7 +75,7 @@ def login_submit(
     try:
         officer = accounts.authenticate(username, password, otp, origin=origin)
     except PantauError as exc:
-        return render(
+        page = render(
             request,
             "login.html",
             status_code=exc.status,
@@ -83,6 +83,8 @@ def login_submit(
             username=username,
             error=exc.message(page_language(request)),
         )
+        page.headers.update(exc.headers())
+        return page
     token, _row = accounts.start_session(
         officer, kind="web", origin=origin, user_agent=request.headers.get("user-agent")
     )

@@ -1,4 +1,4 @@
-"""Accounts: creation, sign-in with lockout, sessions with idle and absolute time-outs."""
+"""Accounts: creation, sign-in with throttling, sessions with idle and absolute time-outs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from pantau import security
+from pantau.accounts import throttle
 from pantau.accounts.models import Officer, OfficerSession, Role
 from pantau.audit.services import Actor, record_event
 from pantau.config import Settings
@@ -164,16 +165,34 @@ class AccountService:
     def authenticate(
         self, username: str, password: str, otp: str, *, origin: str | None
     ) -> Officer:
-        """Check password and one-time code; count failures and lock the account after too many."""
+        """Check password and one-time code. Failures are counted per account and address, per
+        address and per account, and make further tries wait (pantau.accounts.throttle): 429 with
+        `retry_after` seconds, refused before the password is even hashed."""
         now = utcnow()
+        name = username.strip().lower()
         officer = self.session.scalar(
-            sa.select(Officer)
-            .where(Officer.username == username.strip().lower())
-            .with_for_update(of=Officer)
-        )
-        actor = Actor(username.strip().lower()[:64] or "-", origin=origin)
+            sa.select(Officer).where(Officer.username == name).with_for_update(of=Officer)
+        )  # the row lock serialises tries on one account: each sees the failures before it
+        actor = Actor(name[:64] or "-", origin=origin)
+        keys = throttle.keys_for(self.settings, name, origin)
+        if wait := throttle.wait_seconds(self.session, keys, now):
+            record_event(
+                self.session,
+                "auth:officer:login-failed",
+                actor=actor,
+                target=f"officer:{officer.username}" if officer else None,
+                details={"reason": "throttled", "wait_seconds": wait},
+            )
+            raise Unauthorized(
+                "throttled",
+                f"Too many failed sign-ins; try again in {wait} seconds.",
+                f"Terlalu banyak percobaan masuk gagal; coba lagi dalam {wait} detik.",
+                status=429,
+                retry_after=wait,
+            )
         if officer is None:
             security.verify_password(None, password)  # same work as for a real account
+            throttle.record_failure(self.session, keys, now)
             record_event(
                 self.session,
                 "auth:officer:login-failed",
@@ -182,28 +201,13 @@ class AccountService:
                 details={"reason": "unknown_user"},
             )
             raise BAD_LOGIN
-        if officer.locked_until is not None and officer.locked_until > now:
-            record_event(
-                self.session,
-                "auth:officer:login-failed",
-                actor=actor,
-                target=f"officer:{officer.username}",
-                details={"reason": "locked"},
-            )
-            minutes = max(1, int((officer.locked_until - now).total_seconds() // 60) + 1)
-            raise Unauthorized(
-                "locked",
-                f"Too many failed sign-ins; try again in {minutes} minutes.",
-                f"Terlalu banyak percobaan masuk gagal; coba lagi dalam {minutes} menit.",
-                status=429,
-                retry_after_minutes=minutes,
-            )
         reason = self._check_factors(officer, password, otp, now)
         if reason is not None:
-            self._count_failure(officer, now, actor, reason)
+            throttle.record_failure(self.session, keys, now)
+            self._count_failure(officer, actor, reason)
             raise BAD_LOGIN
+        throttle.forget(self.session, throttle.account_keys(keys))
         officer.failed_logins = 0
-        officer.locked_until = None
         officer.last_login_at = now
         record_event(
             self.session,
@@ -229,19 +233,14 @@ class AccountService:
         officer.totp_last_step = step
         return None
 
-    def _count_failure(self, officer: Officer, now: datetime, actor: Actor, reason: str) -> None:
-        officer.failed_logins += 1
-        details: dict[str, object] = {"reason": reason, "failures": officer.failed_logins}
-        if officer.failed_logins >= self.settings.login_max_failures:
-            officer.locked_until = now + timedelta(minutes=self.settings.login_lockout_minutes)
-            officer.failed_logins = 0
-            details["locked_until"] = officer.locked_until.isoformat()
+    def _count_failure(self, officer: Officer, actor: Actor, reason: str) -> None:
+        officer.failed_logins += 1  # since the last sign-in, for the account's page; locks nothing
         record_event(
             self.session,
             "auth:officer:login-failed",
             actor=actor,
             target=f"officer:{officer.username}",
-            details=details,
+            details={"reason": reason, "failures": officer.failed_logins},
         )
 
     # --- sessions -----------------------------------------------------------------------------
