@@ -89,6 +89,8 @@ def _fill(path: str, office: Office, world: World) -> str:
             "username": "officer2.mdn",
             "booking_id": "0193a0a0-0000-7000-8000-000000000000",
             "channel_id": "0193a0a0-0000-7000-8000-000000000001",
+            "zone_id": "0193a0a0-0000-7000-8000-000000000002",
+            "scale": "110m",
         }
         if name in objects:
             return str(objects[name])

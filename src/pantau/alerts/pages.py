@@ -52,6 +52,7 @@ def _inbox_act(
             status_code=exc.status,
             alerts=alerts,
             status="active",
+            places=alert_places(db, alerts),
             error=exc.message(page_language(request)),
         )
     return RedirectResponse("/console/alerts", status_code=303)
