@@ -176,7 +176,20 @@ def demo(
         "or print the current code with `pantau demo otp USERNAME`."
     )
     if serve_after:
+        _demo_worker()
         _serve(None, port, 1, demo=True)
+
+
+def _demo_worker() -> None:
+    """The demo runs one background worker beside the server, as production runs `pantau worker`:
+    scan rules, sweeps and notifications are jobs, so without it no alert would appear."""
+    import atexit
+    import subprocess
+
+    code = "import sys; from pantau.cli.main import app; sys.argv = ['pantau', 'worker']; app()"
+    proc = subprocess.Popen([sys.executable, "-c", code])  # noqa: S603 - fixed argument list
+    atexit.register(proc.terminate)
+    out.print("background worker started (scan rules, sweeps, notifications)")
 
 
 @demo_app.command("otp")
