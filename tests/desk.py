@@ -25,7 +25,9 @@ CGK = (-6.1256, 106.6559)  # Soekarno-Hatta airport
 KUTA = (-8.7220, 115.1720)  # a hotel in Kuta, 3 km from the airport
 
 
-def bearer(client: TestClient, accounts: AccountService, username: str, **kw: Any) -> dict[str, str]:
+def bearer(
+    client: TestClient, accounts: AccountService, username: str, **kw: Any
+) -> dict[str, str]:
     """A new account and its API token as request headers."""
     return token_for(client, make_account(accounts, username, **kw))
 
@@ -41,7 +43,9 @@ def token_for(client: TestClient, acc: Account) -> dict[str, str]:
     return {"Authorization": f"Bearer {res.json()['access_token']}"}
 
 
-def console(client: TestClient, acc: Account, *, steps_ahead: int = 1, page: str = "/console") -> str:
+def console(
+    client: TestClient, acc: Account, *, steps_ahead: int = 1, page: str = "/console"
+) -> str:
     """Sign in to the console (cookie session); returns the CSRF token for forms. A one-time code
     cannot be used twice: a sign-in after the account's token took the next step's code."""
     client.cookies.clear()

@@ -96,7 +96,7 @@ def test_only_a_supervisor_of_the_office_or_the_centre_approves(app_client, offi
 def test_the_national_centre_approves_any_office(app_client, office):
     h, person = office["h"], office["arrival"]["person_id"]
     action = propose(app_client, h["petugas.ngr"], person, "permit-cancellation")
-    assert "proposed" == status_of(app_client, h["spv.pst"], action["id"])
+    assert status_of(app_client, h["spv.pst"], action["id"]) == "proposed"
     assert status_of(app_client, h["spv.sha"], action["id"]) == "not pending"  # not listed
     done = decide(app_client, h["spv.pst"], action["id"], "reject")
     assert done.status_code == 200 and done.json()["status"] == "rejected"
@@ -163,7 +163,9 @@ def test_an_entry_ban_waits_for_a_second_person(app_client, office):
     ],
 )
 def test_bad_ban_periods_are_refused(app_client, office, extra, code):
-    res = app_client.post("/api/v1/bans", headers=office["h"]["petugas.ngr"], json=ban_body(**extra))
+    res = app_client.post(
+        "/api/v1/bans", headers=office["h"]["petugas.ngr"], json=ban_body(**extra)
+    )
     assert res.status_code == 400, res.text
     assert res.json()["detail"]["code"] == code
     assert app_client.get("/api/v1/bans", headers=office["h"]["spv.ngr"]).json() == []

@@ -23,10 +23,10 @@ from tests.desk import (
     console,
     days_ago,
     mrz,
-    token_for,
     post_scans,
     scan,
     status_cache,
+    token_for,
 )
 from tests.factories import TEST_ACTOR, make_account
 

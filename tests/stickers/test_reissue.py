@@ -44,7 +44,7 @@ def test_reissue_of_a_damaged_sticker(app_client, world):
     new = res.json()
     assert new["serial"] != old["serial"] and new["qr_text"].startswith("PN1:")
     assert new["replaces"] == old["serial"]
-    trust, cache = status_cache(app_client, world["officer"])
+    _trust, cache = status_cache(app_client, world["officer"])
     assert old["serial"] in cache.revoked and cache.reasons[old["serial"]] == "reissued"
     verdicts = post_scans(
         app_client, world["officer"], scan(old["qr_text"]), scan(new["qr_text"])
@@ -74,7 +74,9 @@ def test_reissue_for_a_new_passport_binds_the_new_one(app_client, world):
         birth_date=datetime(1990, 5, 17).date(),
     )
     other_person = mrz("PB7654321", surname="Jones")
-    res = reissue(app_client, world["officer"], res.json()["serial"], "new-passport", mrz=other_person)
+    res = reissue(
+        app_client, world["officer"], res.json()["serial"], "new-passport", mrz=other_person
+    )
     assert res.status_code == 400 and res.json()["detail"]["code"] == "not_the_holder"
 
 
