@@ -27,6 +27,7 @@ from pantau.policy import is_national, office_filter, person_in_scope
 from pantau.reference.models import Checkpoint
 from pantau.stays.models import Stay
 from pantau.stickers.models import Sticker
+from pantau.stickers.token import normalize_serial
 from pantau.web import Caller, SessionDep
 
 
@@ -53,7 +54,7 @@ def action(db: Session, officer: Officer, action_id: uuid.UUID) -> Action:
 
 def sticker(db: Session, officer: Officer, serial: str) -> Sticker:
     """A sticker of a person in the officer's scope."""
-    clean = serial.strip().upper().replace("-", "")
+    clean = normalize_serial(serial)
     found = db.get(Sticker, clean) if clean else None
     if found is None or not person_in_scope(db, officer, found.stay.person_id):
         raise NotFound(
@@ -65,7 +66,7 @@ def sticker(db: Session, officer: Officer, serial: str) -> Sticker:
 def holder_sticker(db: Session, serial: str) -> Sticker:
     """Any sticker by its serial: what a scanner with the sticker in hand may look up (the view
     says more or less by role and scope)."""
-    found = db.get(Sticker, serial.strip().upper().replace("-", ""))
+    found = db.get(Sticker, normalize_serial(serial))
     if found is None:
         raise NotFound(
             "unknown_sticker", f"No sticker {serial!r}.", f"Stiker {serial!r} tidak ada."

@@ -9,6 +9,9 @@ import pytest
 from pantau.demo.load import DEMO_PASSWORD
 from tests.browser import conftest_scanner
 from tests.browser.conftest_scanner import KUTA, STICKERS, sign_in_app
+from tests.browser.desk_departure import (  # noqa: F401 - collected here: one live server
+    test_desk_arrival_then_exit_scan_closes_the_stay,
+)
 
 # Fixtures from conftest_scanner.py, made visible to this module.
 scanner_world = conftest_scanner.scanner_world

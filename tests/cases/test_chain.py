@@ -58,7 +58,7 @@ def test_report_to_deportation(small_proof, db, accounts, cipher):
     client = small_proof
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     a = make_account(accounts, "petugas.a", office="DEN")
-    b = make_account(accounts, "petugas.b", office="DEN")
+    b = make_account(accounts, "petugas.b", role="supervisor", office="DEN")  # decides TAK
     ha, hb = bearer(client, a), bearer(client, b)
     # The arrival is registered at Ngurah Rai (DPS) by its office; Denpasar's officers reach the
     # person once a field scan places them in Karangasem, Denpasar's working area (docs/access.md).

@@ -26,7 +26,7 @@ def test_case_console_flow(app_client, db, accounts, cipher):
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     # Ngurah Rai's officers: DPS, where the person arrives, is their checkpoint.
     a = make_account(accounts, "petugas.a", office="NGR")
-    b = make_account(accounts, "petugas.b", office="NGR")
+    b = make_account(accounts, "petugas.b", role="supervisor", office="NGR")  # decides TAK
     token = app_client.post(
         "/api/v1/auth/token", data={"username": "petugas.a", "password": PASSWORD, "otp": a.code()}
     ).json()["access_token"]
@@ -96,7 +96,7 @@ def test_link_by_passport_and_actions_on_the_persons_page(app_client, db, accoun
     The person's page lists their TAK actions with who proposed and who decided, and the case."""
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     a = make_account(accounts, "petugas.a", office="NGR")
-    b = make_account(accounts, "petugas.b", office="NGR")
+    b = make_account(accounts, "petugas.b", role="supervisor", office="NGR")  # decides TAK
     token = app_client.post(
         "/api/v1/auth/token", data={"username": "petugas.a", "password": PASSWORD, "otp": a.code()}
     ).json()["access_token"]

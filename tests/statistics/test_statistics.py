@@ -193,9 +193,9 @@ def test_refusals_by_year_on_the_page_and_in_the_export(app_client, db, world):
     by_year = Counter()
     for r in db.scalars(sa.select(Refusal)):
         by_year[(r.occurred_at.strftime("%Y"), r.nationality)] += 1
-    assert {(p, n): int(k) for p, n, _, k in rows} == dict(by_year)
+    assert {(p, n): int(k) for p, n, _, _, k in rows} == dict(by_year)
     res = app_client.get("/console/statistics/export?table=refusals&format=csv&period=year")
     assert 'filename="refusals-by-year.csv"' in res.headers["content-disposition"]
     lines = list(csv.reader(io.StringIO(res.content.decode("utf-8-sig"))))
-    assert {(p, n): int(k) for p, n, _, k in lines[1:]} == dict(by_year)
+    assert {(p, n): int(k) for p, n, _, _, k in lines[1:]} == dict(by_year)
     assert app_client.get("/console/statistics?period=week").status_code == 422

@@ -90,7 +90,10 @@ def test_arrival_issues_a_sticker_that_verifies_offline(app_client, officer_head
 
 def test_same_passport_is_the_same_person(app_client, officer_headers):
     first = arrive(app_client, officer_headers).json()
-    again = arrive(app_client, officer_headers, arrived_at="2027-02-01T10:00:00+08:00").json()
+    # The first stay has no recorded departure: the officer confirms it ended.
+    again = arrive(
+        app_client, officer_headers, arrived_at="2027-02-01T10:00:00+08:00", close_open_stay=True
+    ).json()
     assert again["person_id"] == first["person_id"] and again["new_person"] is False
 
 
@@ -111,7 +114,9 @@ def test_new_passport_is_offered_as_a_possible_match(app_client, officer_headers
     assert detail["code"] == "possible_match"
     assert detail["candidates"][0]["person_id"] == first["person_id"]
     assert "SMITH" not in res.text  # the question shows no name
-    confirmed = arrive(app_client, officer_headers, mrz=renewed, match=first["person_id"])
+    confirmed = arrive(
+        app_client, officer_headers, mrz=renewed, match=first["person_id"], close_open_stay=True
+    )
     assert confirmed.status_code == 201 and confirmed.json()["person_id"] == first["person_id"]
 
 
@@ -135,7 +140,8 @@ def test_banned_person_is_refused_and_counted(app_client, officer_headers):
     assert res.status_code == 403
     assert res.json()["detail"]["code"] == "entry_banned"
     stats = app_client.get("/api/v1/statistics/refusals", headers=officer_headers).json()
-    assert {"period": "2026-11", "nationality": "AUS", "checkpoint": "DPS", "refusals": 1} in stats
+    row = {"period": "2026-11", "nationality": "AUS", "checkpoint": "DPS", "refusals": 1}
+    assert {**row, "reason": "entry-ban"} in stats
 
 
 @pytest.mark.parametrize(
@@ -171,9 +177,10 @@ def test_extension_and_departure_reach_the_status_list(app_client, officer_heade
     body = arrive(app_client, officer_headers, arrived_at=arrived.isoformat()).json()
     stay_id, serial = body["stay"]["id"], body["sticker"]["serial"]
     extended = arrived.date() + timedelta(days=59)  # VOA: one extension of 30 days
-    ext = app_client.post(f"/api/v1/stays/{stay_id}/extend", json={}, headers=officer_headers)
+    paid = {"fee": 500_000, "receipt_number": "SIMPONI-0001"}
+    ext = app_client.post(f"/api/v1/stays/{stay_id}/extend", json=paid, headers=officer_headers)
     assert ext.status_code == 200 and ext.json()["last_day"] == extended.isoformat()
-    again = app_client.post(f"/api/v1/stays/{stay_id}/extend", json={}, headers=officer_headers)
+    again = app_client.post(f"/api/v1/stays/{stay_id}/extend", json=paid, headers=officer_headers)
     assert again.status_code == 400 and again.json()["detail"]["code"] == "no_extension"
     trust, cache = trust_and_status(app_client, officer_headers)
     assert cache.last_day[serial] == extended
@@ -220,7 +227,9 @@ def test_extensions_count_from_the_local_arrival_day(app_client, officer_headers
     last = None
     for _ in range(2):
         res = app_client.post(
-            f"/api/v1/stays/{stay['id']}/extend", json={}, headers=officer_headers
+            f"/api/v1/stays/{stay['id']}/extend",
+            json={"fee": 2_000_000, "receipt_number": "SIMPONI-0002"},
+            headers=officer_headers,
         )
         assert res.status_code == 200, res.text
         last = res.json()["last_day"]

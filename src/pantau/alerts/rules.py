@@ -242,7 +242,26 @@ class VerdictRule(Rule):
         "cancelled": ("seen-after-departure", "high", "Sticker of a cancelled stay seen"),
         "not-genuine": ("forged-sticker-seen", "high", "Forged or altered sticker seen"),
         "unknown": ("unknown-sticker-seen", "medium", "Unknown sticker seen"),
+        "replaced": ("replaced-sticker-seen", "medium", "Replaced sticker seen"),
+        # An honest holder of a sticker whose signer key was revoked: a task for the office that
+        # issued it (re-issue), never a forgery alert against the holder.
+        "signer-revoked": (
+            "reissue-needed",
+            "low",
+            "Sticker signed by a revoked key: re-issue it at an office",
+        ),
     }
+
+    def _subject(self, ctx: RuleContext, scan: Scan) -> str:
+        """What one alert gathers: a sticker Pantau knows by its serial; an undecodable or
+        unknown one by the place and local day, so one damaged sticker scanned seven times (or a
+        bad batch of prints) is one alert, not one per scan."""
+        if scan.stay_id is not None or (scan.serial and scan.verdict != "unknown"):
+            return scan.serial or str(scan.id)
+        place = scan.region_code or scan.scanner_office
+        office = ctx.session.get(Office, scan.scanner_office)
+        day = scan.device_time.astimezone(ZoneInfo(ZONES[office.zone if office else "WIB"]))
+        return f"{place} {day.date().isoformat()}"
 
     def on_scans(self, ctx: RuleContext, scans: Sequence[Scan]) -> list[Draft]:
         out = []
@@ -251,9 +270,9 @@ class VerdictRule(Rule):
             if finding is None:
                 continue
             kind, severity, summary = finding
-            subject = scan.serial or str(scan.id)
+            subject = self._subject(ctx, scan)
             office = None
-            if scan.stay_id and scan.lat is None:
+            if scan.stay_id and (scan.lat is None or scan.verdict == "signer-revoked"):
                 stay = ctx.session.get(Stay, scan.stay_id)
                 office = stay.office_code if stay else None
             out.append(

@@ -25,6 +25,7 @@ from pantau.stays.models import Stay, StayStatus
 from pantau.stays.services import latest_stay
 from pantau.stickers.models import Sticker
 from pantau.stickers.services import StickerService, pretty_serial
+from pantau.stickers.token import normalize_serial
 
 SERIOUS = {"deportation", "entry-ban", "permit-cancellation"}  # need a second officer
 BAN_YEARS_AFTER_DEPORTATION = 6  # proposed length; the approving officer may change it
@@ -155,7 +156,7 @@ class CaseService:
         self, case: Case, serial: str, *, officer: Officer, actor: Actor, how: str = ""
     ) -> uuid.UUID:
         """Link the holder of a sticker (typed, or scanned in the field) to the case."""
-        clean = serial.strip().upper().replace("-", "")
+        clean = normalize_serial(serial)
         sticker = self.session.get(Sticker, clean) if clean else None
         if sticker is None:
             raise NotFound(
@@ -339,8 +340,13 @@ class ActionService:
     def decide(
         self, action_id: uuid.UUID, *, approve: bool, officer: Officer, actor: Actor
     ) -> Action:
+        """Four eyes that hold: only a supervisor of the proposing office, or of the national
+        centre, decides; never the proposer; another office's action answers as if it did not
+        exist (404), as anything else of that office does."""
         action = self.session.get(Action, action_id, with_for_update=True)
-        if action is None:
+        if action is None or not (
+            is_national(officer) or action.office_code == officer.office_code
+        ):
             raise NotFound("unknown_action", "No such action.", "Tindakan tidak ditemukan.")
         if action.status != "proposed":
             raise Conflict(
@@ -354,11 +360,11 @@ class ActionService:
                 "A second officer must approve this action.",
                 "Tindakan ini harus disetujui petugas kedua.",
             )
-        if officer.role not in STAFF:
+        if officer.role is not Role.SUPERVISOR:
             raise Forbidden(
-                "forbidden",
-                "Only immigration staff decide actions.",
-                "Hanya petugas imigrasi yang dapat memutuskan tindakan.",
+                "supervisor_required",
+                "Only a supervisor of the office or of the national centre decides this action.",
+                "Hanya supervisor kantor ini atau pusat yang dapat memutuskan tindakan ini.",
             )
         action.status = "approved" if approve else "rejected"
         action.decided_by, action.decided_at = officer.id, utcnow()
@@ -395,7 +401,9 @@ class ActionService:
                         "years": BAN_YEARS_AFTER_DEPORTATION,
                         "legal_basis": "UU 63/2024 Pasal 102",
                     },
-                    proposed_by=action.decided_by or action.proposed_by,
+                    # Proposed in the name of the deportation's proposer, so that a supervisor -
+                    # not the proposer - decides it.
+                    proposed_by=action.proposed_by,
                 )
             )
         if action.kind == "entry-ban":

@@ -11,6 +11,7 @@ from pantau.audit.services import record_event
 from pantau.errors import PantauError
 from pantau.scans.schemas import MAX_BATCH, ScanBatchResult, ScanPublic
 from pantau.scans.services import ScanService
+from pantau.stickers.token import normalize_serial
 from pantau.web import Caller, SessionDep, actor_of
 
 router = APIRouter(tags=["scans"])
@@ -73,12 +74,13 @@ def list_scans(
     """A sticker's stored scans, newest first (immigration staff, for a person in their office's
     scope: another office's sticker answers 404; the read is audited)."""
     scoped.sticker(db, reader, sticker)
-    rows = scans.for_sticker(sticker.upper())
+    serial = normalize_serial(sticker)  # as printed: ID-XXXXX-XXXXX, any case
+    rows = scans.for_sticker(serial)
     record_event(
         db,
         "scans:sticker:read",
         actor=actor_of(request, reader),
-        target=f"sticker:{sticker.upper()}",
+        target=f"sticker:{serial}",
         details={"rows": len(rows)},
     )
     return rows

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from pantau.stickers.token import normalize_serial
+
 MAX_BATCH = 1000
 ScanKind = Literal["check", "check-in", "check-out", "exit"]
 
@@ -32,6 +34,11 @@ class ScanIn(BaseModel):
         if v is not None and v.tzinfo is None:
             raise ValueError("time needs a UTC offset (e.g. 2026-11-28T10:00:00+08:00)")
         return v
+
+    @field_validator("serial")
+    @classmethod
+    def _serial(cls, v: str | None) -> str | None:
+        return (normalize_serial(v) or None) if v is not None else None
 
     @model_validator(mode="after")
     def _consistent(self) -> ScanIn:
@@ -60,6 +67,9 @@ class ScanResult(BaseModel):
     last_day: str | None = None
     flags: list[str] = []
     receipt: str | None = None
+    departure: str | None = Field(
+        None, description="An exit scan at a checkpoint: the checkpoint where the stay closed."
+    )
     errors: list[ScanError] = []
 
 

@@ -29,11 +29,13 @@ from sqlalchemy.orm import Session
 from pantau.accounts.models import Officer, Role
 from pantau.audit.services import SYSTEM, Actor, record_event
 from pantau.db import utcnow
-from pantau.reference.models import ZONES, Office
+from pantau.errors import Forbidden
+from pantau.reference.models import ZONES, Checkpoint, Office
 from pantau.reference.regions import locate_many
 from pantau.scans import partitions
 from pantau.scans.models import Scan
 from pantau.scans.schemas import ScanError, ScanIn, ScanResult
+from pantau.stays.departures import EXIT_ROLES, close_stay, exit_checkpoint
 from pantau.stays.models import Stay, StayStatus
 from pantau.stickers.models import Sticker, StickerStatus
 from pantau.stickers.services import StickerVerifier, Verification
@@ -124,6 +126,8 @@ class StickerFacts:
     last_day: date
     office_code: str
     zone: str
+    kid: bytes  # the signer's key id (a revoked signer's honest holders are no forgers)
+    revoked_reason: str | None  # "reissued ...": the sticker was replaced
 
 
 ScanHook = Callable[[Session, Sequence[ScanRow]], None]
@@ -143,10 +147,13 @@ class ScanRules:
 _OUTCOME_VERDICT = {
     "tampered": "not-genuine",
     "unknown-key": "not-genuine",
-    "revoked-signer": "not-genuine",
+    "revoked-signer": "not-genuine",  # unless the sticker is one the signer really issued
+    "retired-signer": "not-genuine",
     "expired": "expired",
     "not-pantau": "not-pantau",
 }
+# Verdicts for which a hotel's check-in or check-out gets an APOA receipt: a sticker Pantau knows.
+_NO_RECEIPT = frozenset({"not-pantau", "not-genuine", "unknown"})
 
 
 class ScanService:
@@ -167,8 +174,20 @@ class ScanService:
         self._checks: dict[str, Verification] = {}
         self._stickers: dict[str, StickerFacts] = {}
         self._places: dict[uuid.UUID, str] = {}
+        self._departing: set[uuid.UUID] = set()
 
     def ingest(self, raw: Sequence[dict[str, Any]], *, scanner: Officer) -> list[ScanResult]:
+        if scanner.role not in EXIT_ROLES and any(
+            isinstance(item, dict) and item.get("kind") == "exit" for item in raw
+        ):
+            raise Forbidden(
+                "exit_not_allowed",
+                "Only immigration officers at a checkpoint record a departure (exit scan); "
+                "record the guest's check-out instead.",
+                "Hanya petugas imigrasi di TPI yang mencatat keberangkatan (pindaian keluar); "
+                "catat check-out tamu.",
+                field="kind",
+            )
         now = utcnow()
         results: list[ScanResult | None] = [None] * len(raw)
         valid: list[tuple[int, ScanIn, list[str]]] = []
@@ -188,6 +207,7 @@ class ScanService:
         # Insert first, look up only what was not inserted: a re-sent scan is rare, so the common
         # path costs one statement, not a lookup plus an insert.
         inserted = self._insert(list(rows.values()))
+        self._depart([row for row in rows.values() if row.id in inserted], scanner)
         earlier = self._known(set(rows) - inserted)
         answered: set[uuid.UUID] = set()
         for i, scan_in, _ in valid:
@@ -253,9 +273,23 @@ class ScanService:
 
     def _build(self, scan_in: ScanIn, flags: list[str], scanner: Officer, now: datetime) -> ScanRow:
         verdict, serial, sticker, extra = self._verdict(scan_in)
+        flags = sorted({*flags, *extra.pop("flags", [])})
         result: dict[str, Any] = {"verdict": verdict, "serial": serial, **extra}
-        if scan_in.kind in ("check-in", "check-out") and verdict not in ("not-pantau",):
+        if scan_in.kind in ("check-in", "check-out") and sticker and verdict not in _NO_RECEIPT:
             result["receipt"] = f"APOA-{secrets.token_hex(5).upper()}"
+        if scan_in.kind == "exit" and sticker and sticker.stay_status is StayStatus.ACTIVE:
+            checkpoint = exit_checkpoint(
+                self.session,
+                lat=scan_in.lat,
+                lon=scan_in.lon,
+                accuracy_m=scan_in.accuracy_m,
+                scanner=scanner,
+            )
+            if checkpoint and sticker.stay_id not in self._departing:
+                self._departing.add(sticker.stay_id)  # twice in one batch: the first closes it
+                result["departure"] = checkpoint
+            else:
+                flags.append("exit-away-from-checkpoint")
         return ScanRow(
             id=scan_in.id,
             serial=serial,
@@ -316,32 +350,45 @@ class ScanService:
                 Stay.last_day,
                 Stay.office_code,
                 sa.func.coalesce(Office.zone, "WIB"),
+                Sticker.kid,
+                Sticker.revoked_reason,
             )
             .join(Stay, Stay.id == Sticker.stay_id)
             .outerjoin(Office, Office.code == Stay.office_code)
             .where(Sticker.serial.in_(serials))
         )
-        self._stickers.update({r[0]: StickerFacts(*r) for r in self.session.execute(q)})
+        rows: list[Any] = list(self.session.execute(q))  # ten columns: past select()'s typed arity
+        self._stickers.update({r[0]: StickerFacts(*r) for r in rows})
 
     def _verdict(
         self, scan_in: ScanIn
     ) -> tuple[str, str | None, StickerFacts | None, dict[str, Any]]:
         serial = scan_in.serial
+        extra: dict[str, Any] = {}
+        signer_revoked = False
         if scan_in.qr_text:
             check = self._checks.get(scan_in.qr_text) or self.verifier.verify(
                 scan_in.qr_text, at=scan_in.device_time
             )
+            if check.outcome == "not-yet-valid":
+                # Issued after the phone's time: the phone's clock is behind, the sticker may be
+                # fine. Judged by the server's clock, and flagged as a clock problem.
+                check = self.verifier.verify(scan_in.qr_text, at=utcnow())
+                extra["flags"] = ["clock-behind"]
             serial = check.serial or serial
-            if check.outcome != "valid" and check.outcome != "expired":
-                return _OUTCOME_VERDICT.get(check.outcome, "not-genuine"), serial, None, {}
+            if check.outcome == "revoked-signer" and self._issued_by(serial, check.kid):
+                signer_revoked = True  # an honest holder: re-issue, not a forgery
+            elif check.outcome != "valid" and check.outcome != "expired":
+                return _OUTCOME_VERDICT.get(check.outcome, "not-genuine"), serial, None, extra
         if serial and serial not in self._stickers:
             self._load_stickers({serial})
         sticker = self._stickers.get(serial) if serial else None
         if sticker is None:
-            return "unknown", serial, None, {}
-        extra = {"last_day": sticker.last_day.isoformat()}
+            return "unknown", serial, None, extra
+        extra["last_day"] = sticker.last_day.isoformat()
         if sticker.status is StickerStatus.REVOKED:
-            return "revoked", serial, sticker, extra
+            replaced = (sticker.revoked_reason or "").startswith("reissued")
+            return ("replaced" if replaced else "revoked"), serial, sticker, extra
         if sticker.stay_status is not StayStatus.ACTIVE:
             return (
                 ("departed" if sticker.stay_status is StayStatus.DEPARTED else "cancelled"),
@@ -349,7 +396,17 @@ class ScanService:
                 sticker,
                 extra,
             )
+        if signer_revoked:
+            return "signer-revoked", serial, sticker, extra
         return self._validity(sticker, scan_in.device_time), serial, sticker, extra
+
+    def _issued_by(self, serial: str | None, kid: bytes | None) -> bool:
+        """The sticker is one Pantau issued with this key: its holder is honest, whatever became
+        of the key since. A serial unknown here, signed with a revoked key, is a forgery."""
+        if serial and serial not in self._stickers:
+            self._load_stickers({serial})
+        sticker = self._stickers.get(serial) if serial else None
+        return sticker is not None and kid is not None and sticker.kid == kid
 
     def _validity(self, sticker: StickerFacts, at: datetime) -> str:
         zone = ZoneInfo(ZONES.get(sticker.zone, ZONES["WIB"]))
@@ -374,6 +431,17 @@ class ScanService:
         columns[_RESULT] = [json.dumps(v, default=str) for v in columns[_RESULT]]
         cursor = self.session.connection().exec_driver_sql(_INSERT_SQL, tuple(columns))
         return {r[0] for r in cursor}
+
+    def _depart(self, rows: list[ScanRow], scanner: Officer) -> None:
+        """Exit scans at a checkpoint by immigration staff close their stays (stays/departures)."""
+        actor = Actor(scanner.username, scanner.id, "scan")
+        for row in rows:
+            code = row.result.get("departure")
+            stay = self.session.get(Stay, row.stay_id) if code and row.stay_id else None
+            if stay is None or stay.status is not StayStatus.ACTIVE:
+                continue
+            checkpoint = self.session.get_one(Checkpoint, code)
+            close_stay(self.session, stay, checkpoint=checkpoint, actor=actor, at=row.device_time)
 
     def _run_hooks(self, rows: list[ScanRow]) -> None:
         for hook in self.hooks:
@@ -424,6 +492,7 @@ def _stored(row: ScanRow) -> ScanResult:
         last_day=row.result.get("last_day"),
         flags=row.flags,
         receipt=row.result.get("receipt"),
+        departure=row.result.get("departure"),
     )
 
 

@@ -14,6 +14,7 @@ from pantau.errors import NotFound
 from pantau.i18n import translator
 from pantau.policy import STAFF
 from pantau.statistics import services as statistics
+from pantau.stays.refusals import reason_label
 from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +56,8 @@ def statistics_page(
         refusals=statistics.refusals(db, period=period, public=public),
         deportations=statistics.deportations(db, public=public),
         refusals_nat=refusals_nat,
+        refusals_reason=statistics.refusals_by_reason(db, public=public),
+        reason_label=lambda code: reason_label(code, page_language(request)),
         deportations_nat=deportations_nat,
         reports=reports,
         outcome_names=outcome_names,

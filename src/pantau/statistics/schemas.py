@@ -9,4 +9,5 @@ class RefusalStat(BaseModel):
     period: str
     nationality: str
     checkpoint: str
+    reason: str  # a code of GET /api/v1/refusal-reasons
     refusals: int

@@ -33,8 +33,10 @@ def refusals(
         sa.func.date_trunc(period, Refusal.occurred_at), "YYYY-MM" if period == "month" else "YYYY"
     )
     q = (
-        sa.select(bucket, Refusal.nationality, Refusal.checkpoint_code, sa.func.count())
-        .group_by(bucket, Refusal.nationality, Refusal.checkpoint_code)
+        sa.select(
+            bucket, Refusal.nationality, Refusal.checkpoint_code, Refusal.reason, sa.func.count()
+        )
+        .group_by(bucket, Refusal.nationality, Refusal.checkpoint_code, Refusal.reason)
         .order_by(bucket, sa.func.count().desc())
     )
     if start:
@@ -42,8 +44,28 @@ def refusals(
     if end:
         q = q.where(Refusal.occurred_at < end)
     return [
-        {"period": p, "nationality": n, "checkpoint": c, "refusals": _shown(k, public)}
-        for p, n, c, k in session.execute(q)
+        {
+            "period": p,
+            "nationality": n,
+            "checkpoint": c,
+            "reason": r,
+            "refusals": _shown(k, public),
+        }
+        for p, n, c, r, k in session.execute(q)
+    ]
+
+
+def refusals_by_reason(session: Session, *, public: bool = False) -> list[dict[str, Any]]:
+    """All refusals by their ground (stays.refusals.REFUSAL_REASONS) and nationality."""
+    n = sa.func.count()
+    q = (
+        sa.select(Refusal.reason, Refusal.nationality, n)
+        .group_by(Refusal.reason, Refusal.nationality)
+        .order_by(n.desc(), Refusal.reason, Refusal.nationality)
+    )
+    return [
+        {"reason": r, "nationality": nat, "count": _shown(k, public)}
+        for r, nat, k in session.execute(q)
     ]
 
 
@@ -133,7 +155,8 @@ def chart_items(rows: list[dict[str, Any]], key: str, value: str) -> list[tuple[
 
 # Exports: name -> (header, the function that gives its rows)
 TABLES: dict[str, tuple[list[str], Any]] = {
-    "refusals": (["period", "nationality", "checkpoint", "refusals"], refusals),
+    "refusals": (["period", "nationality", "checkpoint", "reason", "refusals"], refusals),
+    "refusals-by-reason": (["reason", "nationality", "count"], refusals_by_reason),
     "deportations": (["month", "office", "nationality", "reason", "deportations"], deportations),
     "reports": (["month", "office", "outcome", "reports"], report_outcomes),
     "refusals-by-nationality": (["nationality", "count"], refusals_by_nationality),
@@ -150,6 +173,6 @@ def table_rows(
         if name == "refusals"
         else fn(session, public=public)
     )
-    if public and "reason" in header:
+    if public and name == "deportations":  # a deportation's reason is free text
         header = [h for h in header if h != "reason"]
     return header, [[r[h] for h in header] for r in rows]

@@ -9,12 +9,16 @@ from fastapi import APIRouter, Depends, Request
 from pantau import scoped
 from pantau.audit.services import Actor
 from pantau.scoped import ScopedStay
-from pantau.stays.models import Stay
+from pantau.stays.models import Refusal, Stay
+from pantau.stays.refusals import REFUSAL_REASONS
 from pantau.stays.schemas import (
     ArrivalCreate,
     ArrivalPublic,
     DepartureCreate,
     ExtensionCreate,
+    RefusalCreate,
+    RefusalPublic,
+    RefusalReason,
     StayPublic,
     StickerPublic,
 )
@@ -61,6 +65,7 @@ def register_arrival(
         months=body.months,
         match=body.match,
         allowed_regions=body.allowed_regions,
+        close_open_stay=body.close_open_stay,
     )
     return ArrivalPublic(
         person_id=out.person.id,
@@ -76,10 +81,20 @@ def register_arrival(
 
 
 @router.post("/api/v1/stays/{stay_id}/extend", response_model=StayPublic)
-def extend_stay(stay: ScopedStay, body: ExtensionCreate, people: StaysDep, actor: ActorDep) -> Stay:
-    """Extend a permit under the rules; the new last day enters the status list. Another office's
-    person's stay answers 404."""
-    return people.extend(stay, months=body.months, actor=actor)
+def extend_stay(
+    stay: ScopedStay, body: ExtensionCreate, people: StaysDep, actor: ActorDep, officer: Caller
+) -> Stay:
+    """Extend a permit under the rules at an office, with the fee paid and the receipt number;
+    the new last day enters the status list. Another office's person's stay answers 404."""
+    people.extend(
+        stay,
+        office_code=body.office or officer.office_code,
+        fee=body.fee,
+        receipt_number=body.receipt_number,
+        months=body.months,
+        actor=actor,
+    )
+    return stay
 
 
 @router.post("/api/v1/departures", response_model=StayPublic)
@@ -96,3 +111,28 @@ def record_departure(
     scoped.checkpoint(db, officer, body.checkpoint)
     stay = people.stay_for_departure(body.qr_text, body.stay_id, verifier=DbStickerVerifier(db))
     return people.depart(stay, checkpoint_code=body.checkpoint, actor=actor, at=body.departed_at)
+
+
+@router.get("/api/v1/refusal-reasons", response_model=list[RefusalReason])
+def refusal_reasons(officer: Caller) -> list[RefusalReason]:
+    """The grounds for refusing entry, as codes with their labels in both languages."""
+    return [
+        RefusalReason(code=c, label_en=en, label_id=id_) for c, (en, id_) in REFUSAL_REASONS.items()
+    ]
+
+
+@router.post("/api/v1/refusals", response_model=RefusalPublic, status_code=201)
+def refuse_entry(
+    request: Request, body: RefusalCreate, people: StaysDep, actor: ActorDep, db: SessionDep
+) -> Refusal:
+    """Record an entry refused at a checkpoint with its ground; 400 for an unknown reason code,
+    or "other" without a text. It counts in the refusal statistics."""
+    traveller = traveller_from(body.mrz, body.traveller)
+    return people.refuse(
+        traveller,
+        checkpoint_code=body.checkpoint,
+        reason=body.reason,
+        text=body.text,
+        actor=actor,
+        at=body.occurred_at,
+    )

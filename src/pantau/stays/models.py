@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from pantau.db import Base, str_enum, uuid7
+from pantau.db import Base, str_enum, utcnow, uuid7
 
 if TYPE_CHECKING:
     from pantau.people.models import Person
@@ -26,6 +26,19 @@ class Permit(StrEnum):
     VISIT_VISA = "visit-visa"  # visa kunjungan (indeks C)
     KITAS = "kitas"  # izin tinggal terbatas
     KITAP = "kitap"  # izin tinggal tetap
+
+
+# Grounds for refusing entry (penolakan masuk, UU 6/2011 Pasal 13, simplified); labels in
+# stays/refusals.py. The API's identifiers and the statistics' groups.
+REFUSAL_CODES = (
+    "entry-ban",
+    "invalid-document",
+    "no-visa",
+    "false-statement",
+    "no-return-or-means",
+    "public-order-health",
+    "other",
+)
 
 
 class StayStatus(StrEnum):
@@ -52,6 +65,7 @@ class Stay(Base):
     departed_at: Mapped[datetime | None] = mapped_column(index=True)
     departure_checkpoint: Mapped[str | None] = mapped_column(sa.ForeignKey("checkpoint.code"))
     registered_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("officer.id"))
+    departed_by: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("officer.id"))
     # Regency codes a permit is tied to (e.g. a work KITAS for Kabupaten Badung); empty: anywhere.
     allowed_regions: Mapped[list[str]] = mapped_column(
         ARRAY(sa.String(4)), default=list, server_default="{}"
@@ -59,6 +73,28 @@ class Stay(Base):
 
     person: Mapped[Person] = relationship(back_populates="stays")
     stickers: Mapped[list[Sticker]] = relationship(back_populates="stay")
+    extension_records: Mapped[list[StayExtension]] = relationship(
+        order_by="StayExtension.extended_at"
+    )
+
+
+class StayExtension(Base):
+    """One extension (perpanjangan izin tinggal) granted at an office: the fee paid and the
+    receipt's number (e.g. the SIMPONI billing number), the last day before and after."""
+
+    __tablename__ = "stay_extension"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=uuid7)
+    stay_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("stay.id"), index=True)
+    office_code: Mapped[str] = mapped_column(sa.ForeignKey("office.code"))
+    fee: Mapped[int] = mapped_column(sa.BigInteger)  # Rupiah
+    receipt_number: Mapped[str] = mapped_column(sa.String(64))
+    from_day: Mapped[date]
+    to_day: Mapped[date]
+    extended_at: Mapped[datetime] = mapped_column(default=utcnow)
+    officer_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("officer.id"))
+
+    __table_args__ = (sa.CheckConstraint("fee >= 0", name="fee"),)
 
 
 class Refusal(Base):
@@ -70,7 +106,15 @@ class Refusal(Base):
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     checkpoint_code: Mapped[str] = mapped_column(sa.ForeignKey("checkpoint.code"))
     nationality: Mapped[str] = mapped_column(sa.String(3), index=True)
-    reason: Mapped[str] = mapped_column(sa.String(32))  # entry-ban, ...
+    reason: Mapped[str] = mapped_column(sa.String(32))  # one of REFUSAL_CODES
+    reason_text: Mapped[str | None] = mapped_column(sa.Text)  # said by the officer ("other")
     ban_entry_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("ban_entry.id"))
     person_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("person.id"))
     officer_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("officer.id"))
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "reason IN (" + ",".join(f"'{c}'" for c in REFUSAL_CODES) + ")", name="reason"
+        ),
+        sa.CheckConstraint("reason <> 'other' OR reason_text IS NOT NULL", name="other_text"),
+    )

@@ -62,6 +62,17 @@ class StayRules:
             "kitap": PermitRule(months=(60,), max_extensions=None),
         }
     )
+    # Months a passport must still be valid on the arrival day, per permit (visits: six); 0 means
+    # only "not expired" - an expired passport is always refused.
+    min_passport_months: dict[str, int] = field(
+        default_factory=lambda: {
+            "visa-exemption": 6,
+            "voa": 6,
+            "visit-visa": 6,
+            "kitas": 0,
+            "kitap": 0,
+        }
+    )
     overstay_fee_per_day: int = 1_000_000  # Rupiah, PP 28/2019
     deportation_threshold_days: int = 60  # UU 6/2011 Pasal 78
 

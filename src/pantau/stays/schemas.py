@@ -40,6 +40,10 @@ class ArrivalCreate(BaseModel):
         max_length=100,
         description="Regency/city codes (4-digit Kemendagri) the permit is tied to; none: anywhere",
     )
+    close_open_stay: bool = Field(
+        False,
+        description="Answer to 409 stay_open: the earlier stay ended without a recorded departure",
+    )
 
 
 class StayPublic(BaseModel):
@@ -64,7 +68,54 @@ class ArrivalPublic(BaseModel):
 
 
 class ExtensionCreate(BaseModel):
+    """An extension granted at an office, with the fee paid and its receipt."""
+
+    fee: int = Field(ge=0, le=10**12, description="Fee paid, Rupiah")
+    receipt_number: str = Field(
+        min_length=1, max_length=64, description="Receipt (e.g. SIMPONI billing) number"
+    )
+    office: str | None = Field(
+        None, min_length=3, max_length=8, description="Office granting it; default: yours"
+    )
     months: int | None = Field(None, ge=1, le=60, description="For KITAS/KITAP renewals")
+
+
+class ExtensionPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    office_code: str
+    fee: int
+    receipt_number: str
+    from_day: date
+    to_day: date
+    extended_at: datetime
+
+
+class RefusalCreate(BaseModel):
+    """An entry refused at a checkpoint, with its ground (GET /api/v1/refusal-reasons)."""
+
+    checkpoint: str = Field(min_length=3, max_length=8)
+    mrz: str | None = Field(None, max_length=200, description="MRZ lines, newline-separated")
+    traveller: ManualTraveller | None = Field(None, description="Instead of the MRZ")
+    reason: str = Field(max_length=40, description="A code of GET /api/v1/refusal-reasons")
+    text: str | None = Field(None, max_length=2000, description='Required for "other"')
+    occurred_at: datetime | None = Field(None, description="Default: now")
+
+
+class RefusalPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: uuid.UUID
+    occurred_at: datetime
+    checkpoint_code: str
+    nationality: str
+    reason: str
+    reason_text: str | None
+
+
+class RefusalReason(BaseModel):
+    code: str
+    label_en: str
+    label_id: str
 
 
 class DepartureCreate(BaseModel):

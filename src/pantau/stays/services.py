@@ -26,12 +26,20 @@ from pantau.people.models import Passport, Person
 from pantau.people.mrz import parse_mrz
 from pantau.people.services import PeopleService, Traveller
 from pantau.pii import PiiCipher
-from pantau.reference.models import ZONES, Checkpoint, Region
-from pantau.stays.models import Permit, Refusal, Stay, StayStatus
-from pantau.stays.rules import extended_last_day, local_day
+from pantau.reference.models import ZONES, Checkpoint, Office, Region
+from pantau.stays.departures import close_stay, stickers_leave
+from pantau.stays.models import Permit, Refusal, Stay, StayExtension, StayStatus
+from pantau.stays.refusals import record_refusal
+from pantau.stays.rules import StayRules, add_months, extended_last_day, local_day
 from pantau.stays.schemas import ManualTraveller
 from pantau.stickers.models import Sticker, StickerStatus
-from pantau.stickers.services import IssuedSticker, StickerService, StickerVerifier
+from pantau.stickers.services import (
+    DbStickerVerifier,
+    IssuedSticker,
+    StickerService,
+    StickerVerifier,
+)
+from pantau.stickers.token import normalize_serial
 
 
 class StickerIssuer(Protocol):
@@ -57,9 +65,16 @@ class ArrivalOutcome:
 
 class StayService:
     def __init__(
-        self, session: Session, *, cipher: PiiCipher, issuer: StickerIssuer, last_day: LastDayRule
+        self,
+        session: Session,
+        *,
+        cipher: PiiCipher,
+        issuer: StickerIssuer,
+        last_day: LastDayRule,
+        rules: StayRules | None = None,
     ) -> None:
         self.session = session
+        self.rules = rules or StayRules()
         self.cipher = cipher
         self.issuer = issuer
         self.last_day = last_day
@@ -79,9 +94,12 @@ class StayService:
         months: int | None = None,
         match: str | None = None,
         allowed_regions: Sequence[str] = (),
+        close_open_stay: bool = False,
     ) -> ArrivalOutcome:
         """Register an entry. `match` answers a possible-match question: a person id or "new".
-        `allowed_regions`: regency codes the permit is tied to (none: anywhere)."""
+        `allowed_regions`: regency codes the permit is tied to (none: anywhere).
+        `close_open_stay` answers the question asked when the person has a stay still open: its
+        departure was never recorded, and it is closed as such."""
         checkpoint = self._checkpoint(checkpoint_code)
         areas = self._regions(allowed_regions)
         arrived_at = arrived_at or utcnow()
@@ -96,6 +114,7 @@ class StayService:
         )
         passport = self.session.scalar(sa.select(Passport).where(Passport.number_hash == p_hash))
         person_id = passport.person_id if passport else None
+        self._check_passport(traveller, permit, checkpoint, local_day, arrived_at, actor, person_id)
         self._refuse_if_banned(
             traveller,
             checkpoint,
@@ -111,7 +130,7 @@ class StayService:
             passport = self.people.add_passport(person, traveller, p_hash)
         else:
             person, new_person = passport.person, False
-        self._close_open_stays(person, actor)
+        self._close_open_stays(person, actor, confirmed=close_open_stay)
         stay = Stay(
             person_id=person.id,
             passport_id=passport.id,
@@ -196,27 +215,15 @@ class StayService:
         ban = self.bans.active_match(on=day, passport=p_hash, identity=i_hash, person_id=person_id)
         if ban is None:
             return
-        refusal = Refusal(
-            occurred_at=at,
-            checkpoint_code=checkpoint.code,
+        refusal = record_refusal(
+            self.session,
+            checkpoint=checkpoint,
             nationality=traveller.nationality,
             reason="entry-ban",
-            ban_entry_id=ban.id,
-            person_id=person_id,
-            officer_id=actor.id,
-        )
-        self.session.add(refusal)
-        self.session.flush()
-        record_event(
-            self.session,
-            "people:arrival:refuse",
             actor=actor,
-            target=f"ban:{ban.id}",
-            details={
-                "refusal": str(refusal.id),
-                "checkpoint": checkpoint.code,
-                "nationality": traveller.nationality,
-            },
+            person_id=person_id,
+            ban_entry_id=ban.id,
+            at=at,
         )
         raise Forbidden(
             "entry_banned",
@@ -287,13 +294,112 @@ class StayService:
             "last_checkpoint": last.checkpoint_code if last else None,
         }
 
-    # --- reading (each read of a person's record is audited) -----------------------------------
-    def _close_open_stays(self, person: Person, actor: Actor) -> None:
-        """An arrival while a stay is still open means its departure was never recorded."""
-        for stay in self.session.scalars(
-            sa.select(Stay).where(Stay.person_id == person.id, Stay.status == StayStatus.ACTIVE)
-        ):
+    def refuse(
+        self,
+        traveller: Traveller,
+        *,
+        checkpoint_code: str,
+        reason: str,
+        actor: Actor,
+        text: str | None = None,
+        at: datetime | None = None,
+    ) -> Refusal:
+        """Entry refused by the officer at the desk, with a ground from the code list."""
+        checkpoint = self._checkpoint(checkpoint_code)
+        p_hash = passport_hash(self.cipher, traveller.nationality, traveller.document_number)
+        passport = self.session.scalar(sa.select(Passport).where(Passport.number_hash == p_hash))
+        return record_refusal(
+            self.session,
+            checkpoint=checkpoint,
+            nationality=traveller.nationality,
+            reason=reason,
+            text=text,
+            actor=actor,
+            person_id=passport.person_id if passport else None,
+            at=at,
+        )
+
+    def _check_passport(
+        self,
+        t: Traveller,
+        permit: Permit,
+        checkpoint: Checkpoint,
+        day: date,
+        at: datetime,
+        actor: Actor,
+        person_id: uuid.UUID | None,
+    ) -> None:
+        """An expired passport is always refused; a visit needs the passport valid some months
+        past the arrival day (StayRules.min_passport_months). The refusal is recorded."""
+        if t.expiry is None:
+            return
+        months = self.rules.min_passport_months.get(permit.value, 0)
+        if t.expiry < day:
+            code = "passport_expired"
+            en = f"Entry refused: the passport expired on {t.expiry.isoformat()}."
+            id_ = f"Masuk ditolak: paspor telah kedaluwarsa pada {t.expiry.isoformat()}."
+        elif months and t.expiry < add_months(day, months):
+            code = "passport_validity"
+            en = (
+                f"Entry refused: the passport must be valid at least {months} months after "
+                f"arrival; it expires on {t.expiry.isoformat()}."
+            )
+            id_ = (
+                f"Masuk ditolak: paspor harus berlaku sekurang-kurangnya {months} bulan sejak "
+                f"kedatangan; paspor berakhir pada {t.expiry.isoformat()}."
+            )
+        else:
+            return
+        refusal = record_refusal(
+            self.session,
+            checkpoint=checkpoint,
+            nationality=t.nationality,
+            reason="invalid-document",
+            actor=actor,
+            person_id=person_id,
+            at=at,
+        )
+        raise Forbidden(
+            code,
+            en,
+            id_,
+            keep_changes=True,
+            field="mrz",
+            refusal_id=str(refusal.id),
+            expiry=t.expiry.isoformat(),
+        )
+
+    def _close_open_stays(self, person: Person, actor: Actor, *, confirmed: bool) -> None:
+        """A person with a stay still open is asked about, never changed silently: the officer
+        confirms that the earlier stay ended without a recorded departure."""
+        open_stays = list(
+            self.session.scalars(
+                sa.select(Stay).where(Stay.person_id == person.id, Stay.status == StayStatus.ACTIVE)
+            )
+        )
+        if open_stays and not confirmed:
+            last = open_stays[-1]
+            raise Conflict(
+                "stay_open",
+                f"This person is still in the country: a stay from {last.arrived_at.date()} at "
+                f"{last.checkpoint_code} (last day {last.last_day}) has no recorded departure. "
+                "Record the departure, or send again with close_open_stay=true to close it as "
+                "departed without record.",
+                f"Orang ini masih tercatat di Indonesia: izin tinggal sejak "
+                f"{last.arrived_at.date()} di {last.checkpoint_code} (hari terakhir "
+                f"{last.last_day}) belum dicatat keberangkatannya. Catat keberangkatannya, atau "
+                "kirim lagi dengan close_open_stay=true untuk menutupnya tanpa catatan.",
+                stay={
+                    "id": str(last.id),
+                    "permit": last.permit.value,
+                    "checkpoint": last.checkpoint_code,
+                    "arrived_at": last.arrived_at.isoformat(),
+                    "last_day": last.last_day.isoformat(),
+                },
+            )
+        for stay in open_stays:
             stay.status = StayStatus.DEPARTED
+            stickers_leave(self.session, stay, reason="departed")
             record_event(
                 self.session,
                 "people:stay:close-unrecorded",
@@ -323,27 +429,114 @@ class StayService:
             details={"stay": str(stay.id), "from": old.isoformat(), "to": new_last_day.isoformat()},
         )
 
-    def extend(self, stay: Stay, *, months: int | None, actor: Actor) -> Stay:
-        """Extend a permit under the rules; the new last day enters the status list."""
+    def extend(
+        self,
+        stay: Stay,
+        *,
+        office_code: str,
+        fee: int,
+        receipt_number: str,
+        actor: Actor,
+        months: int | None = None,
+    ) -> StayExtension:
+        """Extend a permit under the rules (perpanjangan) at an office, with the fee paid and the
+        receipt's number; the new last day enters the status list."""
         if stay.status is not StayStatus.ACTIVE:
-            raise PantauError(
+            raise Conflict(
                 "not_active",
                 "Only an open stay can be extended.",
                 "Hanya izin tinggal yang masih berjalan yang dapat diperpanjang.",
-                status=409,
             )
-        checkpoint = self.session.get_one(Checkpoint, stay.checkpoint_code)
+        receipt = receipt_number.strip()
+        if not receipt:
+            raise PantauError(
+                "receipt_required",
+                "Give the receipt number of the fee paid.",
+                "Isi nomor kuitansi pembayaran.",
+                field="receipt",
+            )
+        if fee < 0:
+            raise PantauError(
+                "bad_fee", "The fee cannot be negative.", "Biaya tidak boleh negatif.", field="fee"
+            )
+        office = self.session.get(Office, office_code.strip().upper())
+        if office is None or not office.active:
+            raise NotFound(
+                "unknown_office",
+                f"Unknown office {office_code!r}.",
+                f"Kantor {office_code!r} tidak dikenal.",
+                field="office",
+            )
+        zone = ZONES[self._checkpoint(stay.checkpoint_code).zone]
         new_last = extended_last_day(
             stay.permit.value,
-            # The arrival day on the checkpoint's calendar: an arrival at 00:30 WITA is 16:30 UTC
-            # the day before.
-            arrived_on=local_day(stay.arrived_at, ZONES[checkpoint.zone]),
+            # The arrival day on the checkpoint's calendar (00:30 WITA is 16:30 UTC the day before).
+            arrived_on=local_day(stay.arrived_at, zone),
             last_day=stay.last_day,
             extensions_so_far=stay.extensions,
             months=months,
+            rules=self.rules,
         )
+        record = StayExtension(
+            stay_id=stay.id,
+            office_code=office.code,
+            fee=fee,
+            receipt_number=receipt,
+            from_day=stay.last_day,
+            to_day=new_last,
+            officer_id=actor.id,
+        )
+        self.session.add(record)
         stay.extensions += 1
         self.set_last_day(stay, new_last, actor=actor, tag="people:stay:extend")
+        self.session.flush()
+        return record
+
+    def open_stay_for(self, *, qr_text: str = "", mrz: str = "") -> Stay:
+        """The stay a departure closes: found by the sticker (its QR text, or its serial as
+        printed) or by the passport's MRZ (the person's open stay)."""
+        stay: Stay | None = None
+        if qr_text:
+            serial: str | None = normalize_serial(qr_text)
+            if qr_text.startswith("PN1:"):
+                check = DbStickerVerifier(self.session).verify(qr_text, at=utcnow())
+                if check.outcome not in ("valid", "expired", "revoked-signer"):
+                    raise PantauError(
+                        "bad_sticker",
+                        f"The sticker does not verify ({check.outcome}).",
+                        f"Stiker tidak sah ({check.outcome}).",
+                        status=422,
+                        field="qr_text",
+                    )
+                serial = check.serial
+            sticker = self.session.get(Sticker, serial) if serial else None
+            stay = sticker.stay if sticker else None
+        elif mrz:
+            t = traveller_from(mrz, None)
+            p_hash = passport_hash(self.cipher, t.nationality, t.document_number)
+            passport = self.session.scalar(
+                sa.select(Passport).where(Passport.number_hash == p_hash)
+            )
+            if passport is not None:
+                stay = self.session.scalar(
+                    sa.select(Stay)
+                    .where(Stay.person_id == passport.person_id)
+                    .order_by(Stay.arrived_at.desc())
+                    .limit(1)
+                )
+        else:
+            raise PantauError(
+                "no_traveller",
+                "Scan the sticker or read the passport's MRZ.",
+                "Pindai stiker atau baca MRZ paspor.",
+                field="mrz",
+            )
+        if stay is None:
+            raise NotFound(
+                "unknown_stay",
+                "No stay found for this sticker or passport.",
+                "Tidak ada izin tinggal untuk stiker atau paspor ini.",
+            )
         return stay
 
     def stay_for_departure(
@@ -376,22 +569,9 @@ class StayService:
     def depart(
         self, stay: Stay, *, checkpoint_code: str, actor: Actor, at: datetime | None = None
     ) -> Stay:
-        if stay.status is not StayStatus.ACTIVE:
-            raise Conflict(
-                "not_active", "This stay is already closed.", "Izin tinggal ini sudah ditutup."
-            )
+        """Departure at a checkpoint closes the stay (stays/departures.py)."""
         checkpoint = self._checkpoint(checkpoint_code)
-        stay.status = StayStatus.DEPARTED
-        stay.departed_at = at or utcnow()
-        stay.departure_checkpoint = checkpoint.code
-        record_event(
-            self.session,
-            "people:stay:depart",
-            actor=actor,
-            target=f"person:{stay.person_id}",
-            details={"stay": str(stay.id), "checkpoint": checkpoint.code},
-        )
-        return stay
+        return close_stay(self.session, stay, checkpoint=checkpoint, actor=actor, at=at)
 
 
 def traveller_from(mrz: str | None, manual: ManualTraveller | None) -> Traveller:

@@ -250,6 +250,9 @@ class KeyService:
                 "serial": r.serial,
                 "kind": r.kind,
                 **({"last_day": r.last_day.isoformat()} if r.last_day else {}),
+                # Why a sticker was revoked (departed, reissued, ...): clients that do not know
+                # the field still read the entry as "revoked" (docs/sticker-format.md section 8).
+                **({"reason": r.reason} if r.reason and r.kind == "revoked" else {}),
             }
             for r in rows
         ]

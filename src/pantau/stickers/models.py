@@ -68,6 +68,8 @@ class StatusChange(Base):
     serial: Mapped[str] = mapped_column(sa.ForeignKey("sticker.serial"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(16))  # revoked | last-day
     last_day: Mapped[date | None]
+    # Why a sticker is revoked, for scanners to say it: departed | reissued | deportation | ...
+    reason: Mapped[str | None] = mapped_column(sa.String(32))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (sa.CheckConstraint("kind IN ('revoked','last-day')", name="kind"),)

@@ -20,6 +20,7 @@ from pantau.people.models import Person
 from pantau.people.services import GIVEN, SURNAME, Traveller
 from pantau.pii import PiiCipher
 from pantau.reference.models import ZONES, Checkpoint, Office
+from pantau.stays.rules import local_day
 from pantau.stickers.documents import Signer, StatusCache, TrustList
 from pantau.stickers.keys import KeyService
 from pantau.stickers.models import SigningKey, StatusChange, Sticker, StickerStatus
@@ -50,8 +51,9 @@ class IssuedSticker:
 class Verification:
     """What the signature check says about a QR text, before the database is consulted."""
 
-    outcome: str  # valid | tampered | unknown-key | revoked-signer | expired | not-pantau
+    outcome: str  # valid | tampered | unknown-key | revoked-signer | expired | not-pantau | ...
     serial: str | None = None
+    kid: bytes | None = None  # the signer's key id, once the signature checked out
     claims: dict[str, Any] = field(default_factory=dict)
 
 
@@ -108,7 +110,7 @@ class StickerService:
         sticker.status = StickerStatus.REVOKED
         sticker.revoked_at = utcnow()
         sticker.revoked_reason = reason
-        self.status_change(sticker.serial, "revoked", None)
+        self.status_change(sticker.serial, "revoked", None, reason=reason)
         record_event(
             self.session,
             "people:sticker:revoke",
@@ -117,12 +119,16 @@ class StickerService:
             details={"reason": reason},
         )
 
-    def status_change(self, serial: str, kind: str, last_day: date | None) -> None:
+    def status_change(
+        self, serial: str, kind: str, last_day: date | None, *, reason: str | None = None
+    ) -> None:
         """Versions must become visible in order, or a scanner that fetched `since=N` could skip one
         committed later with a smaller number: appends are serialised by an advisory lock held to
         commit (status changes are rare: revocations and extensions)."""
         self.session.execute(sa.select(sa.func.pg_advisory_xact_lock(STATUS_LOCK)))
-        self.session.add(StatusChange(serial=serial, kind=kind, last_day=last_day))
+        self.session.add(
+            StatusChange(serial=serial, kind=kind, last_day=last_day, reason=reason and reason[:32])
+        )
         self.session.flush()
 
 
@@ -153,7 +159,8 @@ class DbStickerIssuer:
             stay_id=stay.id.bytes,
             permit=stay.permit.value,
             nationality=traveller.nationality,
-            entry_date=stay.arrived_at.date(),
+            # The checkpoint's calendar day, as the last day is counted (not the UTC date).
+            entry_date=local_day(stay.arrived_at, ZONES[checkpoint.zone]),
             checkpoint=checkpoint.code,
             last_day=stay.last_day,
             issued_at=now,
@@ -200,4 +207,4 @@ class DbStickerVerifier:
         # Revocation of stickers is decided from the database by the scan service itself.
         result = verify_token(qr_text, self._trust, StatusCache(), at=at)
         serial = result.claims.serial if result.claims else None
-        return Verification(result.outcome.value, serial)
+        return Verification(result.outcome.value, serial, kid=result.kid if serial else None)

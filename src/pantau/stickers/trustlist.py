@@ -151,11 +151,14 @@ class StatusEntry:
     serial: str
     kind: str  # REVOKED or LAST_DAY
     last_day: date | None = None
+    reason: str | None = None  # of a revocation: departed, reissued, deportation, ...
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"v": self.version, "serial": self.serial, "kind": self.kind}
         if self.last_day is not None:
             out["last_day"] = self.last_day.isoformat()
+        if self.reason is not None:
+            out["reason"] = self.reason
         return out
 
 
@@ -189,6 +192,7 @@ class StatusCache:
     version: int = 0
     revoked: set[str] = field(default_factory=set)
     last_day: dict[str, date] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # why a revoked sticker was revoked
 
     def apply(self, doc: dict[str, Any], root: x509.Certificate) -> int:
         """Apply one signed delta; returns how many entries were new. A delta that starts after
@@ -210,6 +214,8 @@ class StatusCache:
         for e in fresh:
             if e.kind == REVOKED:
                 self.revoked.add(e.serial)
+                if e.reason:
+                    self.reasons[e.serial] = e.reason
             elif e.last_day is not None:
                 self.last_day[e.serial] = e.last_day
         self.version = max(self.version, version)
@@ -221,7 +227,8 @@ def _status_entry(e: dict[str, Any], since: int, version: int) -> StatusEntry:
     if not since < v <= version:
         raise DocumentError(f"entry version {v} outside ({since}, {version}]")
     if e["kind"] == REVOKED:
-        return StatusEntry(v, str(e["serial"]), REVOKED)
+        reason = e.get("reason")
+        return StatusEntry(v, str(e["serial"]), REVOKED, reason=str(reason) if reason else None)
     if e["kind"] == LAST_DAY:
         return StatusEntry(v, str(e["serial"]), LAST_DAY, date.fromisoformat(e["last_day"]))
     raise DocumentError(f"unknown status entry kind {e['kind']!r}")

@@ -31,6 +31,7 @@ const KINDS = {
 const VERDICT_CLASS = {
   valid: "ok", expiring: "warn", overstay: "bad", revoked: "bad", "not-genuine": "bad",
   expired: "bad", "unknown-signer": "warn", "not-pantau": "neutral", "cannot-vouch": "neutral",
+  departed: "bad", replaced: "bad", "signer-revoked": "warn",
 };
 
 const state = {
@@ -243,6 +244,10 @@ async function showSync(id) {
     lines.push(t(`sync.${r.status}`));
     if (r.verdict) lines.push(t("sync.server-verdict", { verdict: t(`server.${r.verdict}`) }));
     if (r.receipt) lines.push(t("sync.receipt", { receipt: r.receipt }));
+    if (r.departure) lines.push(t("sync.departure", { checkpoint: r.departure }));
+    const flags = r.flags || [];
+    if (flags.includes("exit-away-from-checkpoint")) lines.push(t("sync.exit-away"));
+    if (flags.includes("clock-behind")) lines.push(t("sync.clock-behind"));
   }
   $("sync-state").textContent = lines.join(" · ");
   $("sync-state").dataset.state = r ? r.status : "waiting";

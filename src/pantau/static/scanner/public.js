@@ -45,7 +45,9 @@ function fact(text, kind) {
 }
 
 // Only what a third party may know: genuine or not, valid until, revoked or not.
-export function show(result, verdict) {
+export function show(result, full) {
+  // Why a sticker was revoked (departed, replaced) is for officers; the public reads "revoked".
+  const verdict = ["departed", "replaced"].includes(full.verdict) ? { ...full, verdict: "revoked" } : full;
   const box = $("result");
   box.hidden = false;
   box.className = `result ${VERDICT_CLASS[verdict.verdict] || "neutral"}`;

@@ -89,14 +89,17 @@ export async function loadTrust(envelope, rootDer) {
 
 // What the phone knows of revocations and moved last days (section 8), kept in IndexedDB as JSON.
 export class StatusCache {
-  constructor(version = 0, revoked = [], lastDay = {}) {
+  constructor(version = 0, revoked = [], lastDay = {}, reasons = {}) {
     this.version = version;
     this.revoked = new Set(revoked);
     this.lastDay = new Map(Object.entries(lastDay));
+    this.reasons = new Map(Object.entries(reasons || {})); // why revoked: departed, reissued, ...
   }
 
   static from(json) {
-    return json ? new StatusCache(json.version, json.revoked, json.last_day) : new StatusCache();
+    return json
+      ? new StatusCache(json.version, json.revoked, json.last_day, json.reasons)
+      : new StatusCache();
   }
 
   toJSON() {
@@ -104,6 +107,7 @@ export class StatusCache {
       version: this.version,
       revoked: [...this.revoked],
       last_day: Object.fromEntries(this.lastDay),
+      reasons: Object.fromEntries(this.reasons),
     };
   }
 
@@ -127,8 +131,10 @@ export class StatusCache {
     if (since > this.version) throw new DocumentError(`gap: delta from ${since}, cache at ${this.version}`);
     const fresh = entries.filter((e) => e.v > this.version);
     for (const e of fresh) {
-      if (e.kind === "revoked") this.revoked.add(e.serial);
-      else this.lastDay.set(e.serial, e.last_day);
+      if (e.kind === "revoked") {
+        this.revoked.add(e.serial);
+        if (typeof e.reason === "string") this.reasons.set(e.serial, e.reason);
+      } else this.lastDay.set(e.serial, e.last_day);
     }
     this.version = Math.max(this.version, version);
     return { fresh: fresh.length, complete: body.complete !== false, version: this.version };
@@ -213,7 +219,8 @@ export async function verifySticker(text, { trust, status, now = Date.now() / 10
     throw err;
   }
   const lastDay = (status && status.lastDay.get(claims.serial)) || claims.lastDay;
-  const base = { serial: claims.serial, claims, lastDay, signer: signer.code };
+  const reason = status && status.reasons ? status.reasons.get(claims.serial) : undefined;
+  const base = { serial: claims.serial, claims, lastDay, signer: signer.code, reason };
   let outcome = "valid";
   if (signer.revoked) outcome = "revoked-signer";
   else if (status && status.revoked.has(claims.serial)) outcome = "revoked-sticker";
@@ -232,7 +239,7 @@ export function daysBetween(fromIso, toIso) {
 }
 
 // What the officer is told, in the words of the issue: valid / expiring / overstay / revoked /
-// not-genuine / unknown-signer / expired / cannot-vouch. `today` is the phone's local date: the
+// departed / replaced / signer-revoked / not-genuine / unknown-signer / expired / cannot-vouch. `today` is the phone's local date: the
 // phone stands where the foreigner is, and that place's calendar decides the day (DOMAIN.md).
 export function verdictOf(result, { today = isoDay(new Date()), expiringDays = 7, trustFresh = true } = {}) {
   const o = result.outcome;
@@ -241,7 +248,13 @@ export function verdictOf(result, { today = isoDay(new Date()), expiringDays = 7
   // Anything else rests on the cached lists: too old, and the phone does not guess.
   if (!trustFresh) return { verdict: "cannot-vouch", reason: "stale" };
   if (o === "unknown-key") return { verdict: "unknown-signer" };
-  if (o === "revoked-signer" || o === "revoked-sticker") return { verdict: "revoked" };
+  // A revoked signer: its honest holders need a new sticker from an office, it is no forgery.
+  if (o === "revoked-signer") return { verdict: "signer-revoked" };
+  if (o === "revoked-sticker") {
+    if (result.reason === "departed") return { verdict: "departed" };
+    if (result.reason === "reissued") return { verdict: "replaced" };
+    return { verdict: "revoked" };
+  }
   if (o === "not-yet-valid") return { verdict: "cannot-vouch", reason: "clock" };
   if (o === "expired") return { verdict: "expired", lastDay: result.lastDay };
   const daysLeft = daysBetween(today, result.lastDay);

@@ -1,7 +1,10 @@
 """The whole stay at a checkpoint desk (issue 11): the desk officer registers an arrival in the
 console, later scans the same printed sticker with the scanner app in exit mode; the stay closes,
 a sweep after the old last day raises nothing, the phone knows the departure offline, and the
-hotel account's exit scan is refused."""
+hotel account's exit scan is refused.
+
+Collected from test_scanner.py, so that it shares that module's live server (the demo data takes a
+minute to load per module)."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ import zxingcpp
 from PIL import Image
 
 from pantau.alerts.services import AlertEngine
-from pantau.demo import DEMO_PASSWORD
+from pantau.demo.load import DEMO_PASSWORD
 from pantau.people.mrz import build_td3
 from tests.browser.conftest_scanner import api_token, otp_for, phone_context, sign_in_app
 
