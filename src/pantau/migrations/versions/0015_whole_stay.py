@@ -1,7 +1,7 @@
 """whole stay: extensions with fee and receipt, departures by, status reasons, refusal reasons
 
-Revision ID: 0013_whole_stay
-Revises: 0012_low_s_stickers
+Revision ID: 0015_whole_stay
+Revises: 0014_scan_partitions
 Create Date: 2026-11-29 20:40:57.784734
 """
 
@@ -15,8 +15,8 @@ REFUSAL_CODES = (
     "'public-order-health','other'"
 )
 
-revision: str = "0013_whole_stay"
-down_revision: str | None = "0012_low_s_stickers"
+revision: str = "0015_whole_stay"
+down_revision: str | None = "0014_scan_partitions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
