@@ -10,11 +10,14 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
+import sqlalchemy as sa
 from cryptography import x509
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from pantau.accounts.services import AccountService
 from pantau.people.mrz import build_td3
+from pantau.pii import PiiCipher
 from pantau.stickers.documents import StatusCache, TrustList
 from tests.factories import PASSWORD, Account, make_account
 
@@ -131,3 +134,11 @@ def status_cache(client: TestClient, headers: dict[str, str]) -> tuple[TrustList
     cache = StatusCache()
     cache.apply(client.get("/api/v1/status-list?since=0", headers=headers).json(), root)
     return trust, cache
+
+
+def raise_alerts(db: Session, cipher: PiiCipher) -> None:
+    """Run the scan rules over the stored scans, as the worker's job does after ingest."""
+    from pantau.scans.models import Scan
+    from pantau.wiring import alert_engine
+
+    alert_engine(db, cipher).on_scans(list(db.scalars(sa.select(Scan).order_by(Scan.device_time))))

@@ -42,7 +42,7 @@ def world(db, accounts, cipher):
     reports: one closed by a deportation, one closed without action, one waiting."""
     KeyService(db, cipher=cipher).init(["DPS"], actor=TEST_ACTOR)
     a = make_account(accounts, "petugas.a", office="NGR")
-    b = make_account(accounts, "petugas.b", office="NGR")
+    b = make_account(accounts, "petugas.b", role="supervisor", office="NGR")  # decides TAK
     now = datetime.now(UTC)
     for nat, n in REFUSALS.items():
         for i in range(n):

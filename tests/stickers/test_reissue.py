@@ -14,7 +14,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pantau.stickers.keys import KeyService
-from tests.desk import DPS, KUTA, arrive, bearer, mrz, post_scans, scan, status_cache
+from tests.desk import (
+    DPS,
+    KUTA,
+    arrive,
+    bearer,
+    mrz,
+    post_scans,
+    raise_alerts,
+    scan,
+    status_cache,
+)
 from tests.factories import TEST_ACTOR
 
 
@@ -37,7 +47,7 @@ def reissue(client, headers, serial, reason, **extra):
     )
 
 
-def test_a_revoked_signer_is_not_a_forgery(app_client, world, db):
+def test_a_revoked_signer_is_not_a_forgery(app_client, world, db, cipher):
     """Reproduction: after a signer key was revoked every honest holder raised "forged sticker
     seen" and nobody could re-issue them a sticker."""
     old = world["arrival"]["sticker"]
@@ -47,13 +57,14 @@ def test_a_revoked_signer_is_not_a_forgery(app_client, world, db):
     res = post_scans(app_client, world["hotel"], scan(old["qr_text"], at=KUTA, kind="check-in"))
     result = res.json()["results"][0]
     assert result["verdict"] == "signer-revoked", result
+    raise_alerts(db, cipher)
     alerts = app_client.get("/api/v1/alerts", headers=world["officer"]).json()
     kinds = {a["kind"] for a in alerts}
     assert "forged-sticker-seen" not in kinds
     assert "reissue-needed" in kinds
 
 
-def test_a_phone_clock_behind_is_a_clock_problem(app_client, world):
+def test_a_phone_clock_behind_is_a_clock_problem(app_client, world, db, cipher):
     """Reproduction: a phone whose clock is behind the issue time got "not genuine"."""
     old = world["arrival"]["sticker"]
     behind = datetime.now(UTC) - timedelta(hours=3)  # issued a moment ago, phone 3 h behind
@@ -61,16 +72,18 @@ def test_a_phone_clock_behind_is_a_clock_problem(app_client, world):
     result = result["results"][0]
     assert result["verdict"] == "valid", result
     assert "clock-behind" in result["flags"]
+    raise_alerts(db, cipher)
     alerts = app_client.get("/api/v1/alerts", headers=world["officer"]).json()
     assert "forged-sticker-seen" not in {a["kind"] for a in alerts}
 
 
-def test_one_damaged_sticker_scanned_seven_times_is_one_alert(app_client, world):
+def test_one_damaged_sticker_scanned_seven_times_is_one_alert(app_client, world, db, cipher):
     """Reproduction: seven scans of one undecodable sticker opened seven alerts named by UUIDs."""
     damaged = world["arrival"]["sticker"]["qr_text"][:-12] + "ABCDEFGHIJKL"
     scans = [scan(damaged, at=DPS) for _ in range(7)]
     for s in scans:  # one by one, as a phone would send them
         assert post_scans(app_client, world["officer"], s).json()["stored"] == 1
+    raise_alerts(db, cipher)
     alerts = [
         a
         for a in app_client.get("/api/v1/alerts", headers=world["officer"]).json()

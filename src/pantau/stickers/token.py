@@ -199,14 +199,7 @@ def unwrap(text: str) -> Sign1:
         raise TokenError(Outcome.TAMPERED, str(exc)) from None
 
 
-# Crockford's base32 reads the look-alikes as the digits they resemble.
-_TYPED = str.maketrans({"O": "0", "I": "1", "L": "1"})
-
-
 def normalize_serial(typed: str) -> str:
     """A serial as an officer types it from the label: "ID-7K3M9-QZ2XA", any case, with or
-    without dashes or spaces; O, I and L after the "ID" prefix read as 0, 1 and 1 (Crockford)."""
-    clean = "".join(typed.split()).replace("-", "").upper()
-    if clean.startswith("ID"):
-        return "ID" + clean[2:].translate(_TYPED)
-    return clean
+    without dashes or spaces."""
+    return "".join(typed.split()).replace("-", "").upper()
