@@ -20,7 +20,6 @@ from pantau.people.models import Person
 from pantau.people.services import GIVEN, SURNAME, Traveller
 from pantau.pii import PiiCipher
 from pantau.reference.models import ZONES, Checkpoint, Office
-from pantau.stays.rules import local_day
 from pantau.stickers.documents import Signer, StatusCache, TrustList
 from pantau.stickers.keys import KeyService
 from pantau.stickers.models import SigningKey, StatusChange, Sticker, StickerStatus
@@ -160,7 +159,7 @@ class DbStickerIssuer:
             permit=stay.permit.value,
             nationality=traveller.nationality,
             # The checkpoint's calendar day, as the last day is counted (not the UTC date).
-            entry_date=local_day(stay.arrived_at, ZONES[checkpoint.zone]),
+            entry_date=stay.arrived_at.astimezone(ZoneInfo(ZONES[checkpoint.zone])).date(),
             checkpoint=checkpoint.code,
             last_day=stay.last_day,
             issued_at=now,
