@@ -14,14 +14,14 @@ from tests.world import build_world, console
 
 @pytest.fixture
 def world(db, accounts, cipher):
-    return build_world(db, accounts, cipher, codes=("NGR",), roles=("officer",))
+    return build_world(db, accounts, cipher, codes=("NGR",), roles=("officer", "supervisor"))
 
 
 def test_the_api_takes_the_console_cookie_only_with_a_csrf_token(app_client, db, world):
     """Finding: a body-less cross-origin POST with only the session cookie approved a deportation.
     Tried: no token, a wrong token, the token in a form field (the API reads only the header)."""
     ngr = world["NGR"]
-    second = ngr.logins["officer"]  # officer2 proposed it
+    second = ngr.logins["supervisor"]  # officer2 proposed it; a supervisor decides (issue 11)
     url = f"/api/v1/actions/{ngr.action.id}/approve"
     console(app_client, second)
     cross = {"Origin": "https://evil.example", "Referer": "https://evil.example/x"}
