@@ -181,7 +181,22 @@ def _call(client, connection, method: str, url: str, caller: Caller) -> tuple[in
         return 500, repr(exc)[:200]
     finally:
         savepoint.rollback()
+    if res.status_code == 403 and any(m in res.text for m in FOUR_EYES):
+        # The route let the caller in; the TAK service's four-eyes rule then said no (an officer
+        # or admin deciding, the proposer deciding): a business refusal, counted as reached.
+        return 409, ""
     return res.status_code, res.headers.get("location", "")
+
+
+# What ActionService.decide answers to a staff member who may call the route but not decide.
+FOUR_EYES = (
+    '"supervisor_required"',
+    '"four_eyes"',
+    "Hanya supervisor kantor ini atau pusat",
+    "Tindakan ini harus disetujui petugas kedua",
+    "Only a supervisor of the office or of the national centre",
+    "A second officer must approve this action",
+)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 import segno
@@ -14,8 +13,9 @@ from pantau.accounts.models import Officer
 from pantau.errors import PantauError
 from pantau.policy import STAFF, is_national
 from pantau.reference.services import ReferenceService
-from pantau.stays.models import Permit
-from pantau.stays.services import StayService, traveller_from
+from pantau.scoped import ScopedStay
+from pantau.stays.models import Permit, Stay
+from pantau.stays.services import traveller_from
 from pantau.stickers.services import pretty_serial
 from pantau.web import Caller, NavItem, SessionDep, actor_of, page_language, render
 from pantau.wiring import stay_service
@@ -126,7 +126,7 @@ def _departure_ctx(db: SessionDep, officer: Officer) -> dict[str, Any]:
 
 
 @router.get("/console/departures", response_class=HTMLResponse)
-def departure_form(request: Request, db: SessionDep, officer: StaffPage) -> Response:
+def departure_form(request: Request, db: SessionDep, officer: Caller) -> Response:
     return render(request, "people/departure.html", **_departure_ctx(db, officer), form={})
 
 
@@ -134,7 +134,7 @@ def departure_form(request: Request, db: SessionDep, officer: StaffPage) -> Resp
 def departure_submit(
     request: Request,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     checkpoint: Annotated[str, Form(max_length=8)],
     qr_text: Annotated[str, Form(max_length=2000)] = "",
     mrz: Annotated[str, Form(max_length=200)] = "",
@@ -162,25 +162,23 @@ def departure_submit(
     )
 
 
-def _extend_ctx(db: SessionDep, stays: StayService, stay_id: uuid.UUID) -> dict[str, Any]:
-    return {"stay": stays.stay(stay_id), "offices": ReferenceService(db).offices()}
+def _extend_ctx(db: SessionDep, stay: Stay) -> dict[str, Any]:
+    return {"stay": stay, "offices": ReferenceService(db).offices()}
 
 
 @router.get("/console/stays/{stay_id}/extend", response_class=HTMLResponse)
-def extension_form(
-    request: Request, stay_id: uuid.UUID, db: SessionDep, officer: StaffPage
-) -> Response:
-    stays = stay_service(db, request.app.state.cipher, actor_of(request, officer))
+def extension_form(request: Request, stay: ScopedStay, db: SessionDep, officer: Caller) -> Response:
+    """Another office's person's stay answers 404 (pantau.scoped)."""
     form = {"office": officer.office_code}
-    return render(request, "people/extend.html", **_extend_ctx(db, stays, stay_id), form=form)
+    return render(request, "people/extend.html", **_extend_ctx(db, stay), form=form)
 
 
 @router.post("/console/stays/{stay_id}/extend", response_class=HTMLResponse)
 def extension_submit(
     request: Request,
-    stay_id: uuid.UUID,
+    stay: ScopedStay,
     db: SessionDep,
-    officer: StaffPage,
+    officer: Caller,
     fee: Annotated[str, Form(max_length=20)] = "",
     receipt: Annotated[str, Form(max_length=64)] = "",
     office: Annotated[str, Form(max_length=8)] = "",
@@ -204,7 +202,6 @@ def extension_submit(
                 "Isi biaya yang dibayar dalam Rupiah (angka).",
                 field="fee",
             )
-        stay = stays.stay(stay_id)
         stays.extend(
             stay,
             office_code=office or officer.office_code,
@@ -219,7 +216,7 @@ def extension_submit(
             request,
             "people/extend.html",
             status_code=exc.status,
-            **_extend_ctx(db, stays, stay_id),
+            **_extend_ctx(db, stay),
             form=form,
             error=exc.message(page_language(request)),
         )
