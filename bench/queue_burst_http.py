@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import os
 import random
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from datetime import time as clock
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -133,6 +135,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def run_async(coro: Any) -> Any:
+    """asyncio.run, also from a thread whose event loop is already running (a test process where
+    Playwright's sync API holds one): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @contextmanager
 def serve(url: str, data_dir: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """`pantau serve` in a process of its own, as README runs it; yields its base URL."""
@@ -154,7 +167,7 @@ def serve(url: str, data_dir: Path, env: dict[str, str] | None = None) -> Iterat
             if proc.poll() is not None:
                 raise RuntimeError("pantau serve stopped: " + (data_dir / "serve.log").read_text())
             try:
-                if asyncio.run(http(base, "GET", "/healthz", timeout=2)).status == 200:
+                if run_async(http(base, "GET", "/healthz", timeout=2)).status == 200:
                     break
             except (OSError, TimeoutError, ValueError, IndexError):
                 pass
@@ -163,7 +176,7 @@ def serve(url: str, data_dir: Path, env: dict[str, str] | None = None) -> Iterat
             time.sleep(0.2)
         # Citizens load the office list before the minute; the first request also builds
         # FastAPI's route tables (about a second of CPU, once per process).
-        asyncio.run(http(base, "GET", "/api/v1/queue/offices", timeout=30))
+        run_async(http(base, "GET", "/api/v1/queue/offices", timeout=30))
         yield base
     finally:
         proc.terminate()
@@ -406,12 +419,12 @@ def main() -> None:
                   f"{args.clients} at once; server: {'external' if args.database_url else 'embedded'} "
                   "PostgreSQL, 1 worker")  # fmt: skip
             with serve(url, data) as base:
-                baseline = asyncio.run(
+                baseline = run_async(
                     storm(base, phones, crowd(20, rng, 10**6), seats.days[0], seats.session_id,
                           clients=1, timeout=args.timeout, first=10**6)
                 )  # fmt: skip
                 report("baseline: one citizen at a time", baseline, (0, 0, 0), 0)
-                tally = asyncio.run(
+                tally = run_async(
                     storm(base, phones, crowd(args.attempts, rng), seats.days[1],
                           seats.session_id, clients=args.clients, timeout=args.timeout)
                 )  # fmt: skip

@@ -10,11 +10,20 @@ duplicate NIKs (a broker's retry), requests for a full session, clients retrying
 
 from __future__ import annotations
 
-import asyncio
 import random
 
 import pytest
-from bench.queue_burst_http import Phones, Tally, booked, crowd, prepare, serve, server_log, storm
+from bench.queue_burst_http import (
+    Phones,
+    Tally,
+    booked,
+    crowd,
+    prepare,
+    run_async,
+    serve,
+    server_log,
+    storm,
+)
 
 from pantau.config import Settings
 from pantau.keys import pii_cipher
@@ -38,7 +47,7 @@ def test_the_opening_minute_holds_over_http(storm_database, tmp_path):
         with serve(url, tmp_path) as base:
             for n, day in enumerate(seats.days):
                 people = crowd(CLIENTS, rng, start=n * 1000)
-                tally = asyncio.run(
+                tally = run_async(
                     storm(base, phones, people, day, seats.session_id, clients=CLIENTS,
                           timeout=10, first=n * 1000)
                 )  # fmt: skip

@@ -258,7 +258,14 @@ class VerdictRule(Rule):
         bad batch of prints) is one alert, not one per scan."""
         if scan.stay_id is not None or (scan.serial and scan.verdict != "unknown"):
             return scan.serial or str(scan.id)
-        place = scan.region_code or scan.scanner_office
+        # The regency; at sea, a cell of about 11 km (routed by its position, so it must not merge
+        # with a scan routed to the scanner's office); with no position, the scanner's office.
+        if scan.region_code:
+            place = scan.region_code
+        elif scan.lat is not None and scan.lon is not None:
+            place = f"{scan.lat:.1f},{scan.lon:.1f}"
+        else:
+            place = scan.scanner_office
         office = ctx.session.get(Office, scan.scanner_office)
         day = scan.device_time.astimezone(ZoneInfo(ZONES[office.zone if office else "WIB"]))
         return f"{place} {day.date().isoformat()}"
