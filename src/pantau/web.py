@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -257,21 +257,6 @@ ConsoleOfficer = Annotated[Officer, Depends(console_officer)]
 # One alias for every route: the roles are the route's line in pantau.policy.POLICIES.
 Caller = Annotated[Officer, Depends(signed_in)]
 OptionalOfficer = Annotated[Officer | None, Depends(optional_officer)]
-
-
-def require_roles(*roles: Role, api: bool = True) -> Callable[..., Officer]:
-    """A dependency that lets only these roles through (403 otherwise). Superseded by the policy
-    table (pantau.policy.POLICIES, checked for every route): new routes take `Caller`."""
-    allowed = frozenset(roles)
-
-    def check(officer: Officer = Depends(api_officer if api else console_officer)) -> Officer:
-        if officer.role not in allowed:
-            raise HTTPException(
-                403, detail={"code": "forbidden", "message": "Your role may not do this."}
-            )
-        return officer
-
-    return check
 
 
 def actor_of(request: Request, officer: Officer | None) -> Actor:
